@@ -1,0 +1,157 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SessionKit.Telemetry;
+
+namespace SessionKit;
+
+/// <summary>
+/// The application's view of one session: sign in (store a session from any login flow, or use a password grant), read the
+/// current session, refresh it, sign out, and observe <see cref="SessionRefreshed"/> and <see cref="SessionEnded"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A <see cref="SessionClient"/> works on the session stored under <see cref="SessionKey"/> (<c>"default"</c> unless
+/// chosen); <see cref="ForKey"/> gives a client for another key that shares the same store, coordinator and server client,
+/// for servers that hold many users' sessions.
+/// </para>
+/// <para>Thread-safe. The events are those of the shared <see cref="RefreshCoordinator"/>: they fire for every key; filter on <c>SessionKey</c>.</para>
+/// </remarks>
+public sealed class SessionClient
+{
+    private readonly RefreshCoordinator _coordinator;
+    private readonly IPasswordSignInClient? _passwordSignIn;
+    private readonly ISignOutClient? _signOut;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SessionClient"/> class.</summary>
+    /// <param name="coordinator">The refresh coordinator (and, through it, the store).</param>
+    /// <param name="passwordSignIn">The server's password grant, if it has one.</param>
+    /// <param name="signOut">The server's sign-out or revocation, if it has one.</param>
+    /// <param name="sessionKey">The key of the session; <c>"default"</c> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="coordinator"/> is <see langword="null"/>.</exception>
+    public SessionClient(
+        RefreshCoordinator coordinator,
+        IPasswordSignInClient? passwordSignIn = null,
+        ISignOutClient? signOut = null,
+        string? sessionKey = null,
+        ILogger<SessionClient>? logger = null)
+        : this(coordinator, passwordSignIn, signOut, sessionKey, (ILogger?)logger)
+    {
+    }
+
+    private SessionClient(RefreshCoordinator coordinator, IPasswordSignInClient? passwordSignIn, ISignOutClient? signOut, string? sessionKey, ILogger? logger)
+    {
+        ArgumentNullException.ThrowIfNull(coordinator);
+        _coordinator = coordinator;
+        _passwordSignIn = passwordSignIn;
+        _signOut = signOut;
+        SessionKey = sessionKey ?? Internal.RefreshDefaults.SessionKey;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Raised after a rotated session was stored (for any key).</summary>
+    public event EventHandler<SessionRefreshedEventArgs>? SessionRefreshed
+    {
+        add => _coordinator.SessionRefreshed += value;
+        remove => _coordinator.SessionRefreshed -= value;
+    }
+
+    /// <summary>Raised once when a session ends (for any key): the refresh token was rejected or the application signed out.</summary>
+    public event EventHandler<SessionEndedEventArgs>? SessionEnded
+    {
+        add => _coordinator.SessionEnded += value;
+        remove => _coordinator.SessionEnded -= value;
+    }
+
+    /// <summary>Gets the key of the session this client works on.</summary>
+    /// <value><c>"default"</c> unless chosen.</value>
+    public string SessionKey { get; }
+
+    /// <summary>Returns a client for the session stored under <paramref name="sessionKey"/>, sharing this client's store, coordinator and server client.</summary>
+    /// <param name="sessionKey">The session key, for example a user id.</param>
+    /// <returns>The client.</returns>
+    /// <exception cref="ArgumentException"><paramref name="sessionKey"/> is null or empty.</exception>
+    public SessionClient ForKey(string sessionKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionKey);
+        return new SessionClient(_coordinator, _passwordSignIn, _signOut, sessionKey, _logger);
+    }
+
+    /// <summary>Stores a session obtained by any sign-in flow (OAuth code flow, magic link, a server's own API, ...).</summary>
+    /// <param name="session">The session.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the session is stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
+    public Task SetSessionAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return _coordinator.StoreSignedInAsync(SessionKey, session, cancellationToken);
+    }
+
+    /// <summary>Signs in with the server's password grant and stores the session.</summary>
+    /// <param name="userName">The user name or email.</param>
+    /// <param name="password">The password; never logged or stored.</param>
+    /// <param name="cancellationToken">Cancels the sign-in.</param>
+    /// <returns>The stored session.</returns>
+    /// <exception cref="ArgumentException"><paramref name="userName"/> or <paramref name="password"/> is null or empty.</exception>
+    /// <exception cref="NotSupportedException">The configured server client has no password grant.</exception>
+    /// <exception cref="SessionSignInException">The server refused the credentials or could not be reached.</exception>
+    public async Task<Session> SignInWithPasswordAsync(string userName, string password, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userName);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        if (_passwordSignIn is null)
+        {
+            throw new NotSupportedException("The configured token endpoint client does not support the password grant.");
+        }
+
+        var session = await _passwordSignIn.SignInWithPasswordAsync(userName, password, cancellationToken).ConfigureAwait(false);
+        await _coordinator.StoreSignedInAsync(SessionKey, session, cancellationToken).ConfigureAwait(false);
+        return session;
+    }
+
+    /// <summary>Returns the stored session, without refreshing it.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The session, or <see langword="null"/> when signed out.</returns>
+    public async Task<Session?> GetSessionAsync(CancellationToken cancellationToken = default) =>
+        await _coordinator.Store.GetAsync(SessionKey, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Refreshes the session now (joining a refresh already in flight).</summary>
+    /// <param name="cancellationToken">Stops waiting; never cancels a refresh already sent.</param>
+    /// <returns>The new, stored session.</returns>
+    /// <exception cref="SessionRequiredException">No session is stored.</exception>
+    /// <exception cref="SessionEndedException">The server rejected the refresh token.</exception>
+    /// <exception cref="SessionRefreshException">The refresh failed; the session is kept.</exception>
+    public Task<Session> RefreshAsync(CancellationToken cancellationToken = default) =>
+        _coordinator.RefreshAsync(SessionKey, seen: null, cancellationToken);
+
+    /// <summary>
+    /// Signs out: asks the server to end the session where it can (GoTrue <c>/logout</c>, OAuth 2.0 revocation), then removes
+    /// the session from the store and raises <see cref="SessionEnded"/> with <see cref="SessionEndReason.SignedOut"/>.
+    /// The local sign-out happens even when the server cannot be reached.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
+    /// <returns><see langword="true"/> when the server confirmed the sign-out; <see langword="false"/> when it was local only.</returns>
+    public async Task<bool> SignOutAsync(CancellationToken cancellationToken = default)
+    {
+        var session = await _coordinator.Store.GetAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
+        var confirmed = false;
+        if (session is not null && _signOut is not null)
+        {
+            try
+            {
+                confirmed = await _signOut.SignOutAsync(session, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                Log.ServerSignOutFailed(_logger, null, ex.GetType().Name);
+            }
+        }
+
+        await _coordinator.EndAsync(SessionKey, session, SessionEndReason.SignedOut, null, CancellationToken.None).ConfigureAwait(false);
+        return confirmed;
+    }
+}

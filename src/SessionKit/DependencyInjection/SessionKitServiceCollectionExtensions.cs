@@ -1,0 +1,85 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SessionKit;
+using SessionKit.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers SessionKit's services.</summary>
+public static class SessionKitServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> used for token-endpoint calls. Configure it with <c>services.AddHttpClient(TokenEndpointClientName)</c>; never add a <see cref="SessionHandler"/> to it.</summary>
+    public const string TokenEndpointClientName = "SessionKit.TokenEndpoint";
+
+    /// <summary>
+    /// Registers SessionKit: an <see cref="InMemoryTokenStore"/>, the token endpoint client chosen in
+    /// <paramref name="configure"/> (GoTrue or OAuth 2.0), a <see cref="RefreshCoordinator"/> and a <see cref="SessionClient"/>,
+    /// all singletons, with options validated at start.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options; call <see cref="SessionKitOptions.UseGoTrue"/> or <see cref="SessionKitOptions.UseOAuth2"/>.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Defaults are registered with <c>TryAdd</c>: register your own <see cref="ITokenStore"/>, <see cref="ITokenRefresher"/>
+    /// or <see cref="TimeProvider"/> before or after this call to replace them.
+    /// </remarks>
+    public static IServiceCollection AddSessionKit(this IServiceCollection services, Action<SessionKitOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddOptions<SessionKitOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
+        services.AddHttpClient(TokenEndpointClientName);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton(CreateEndpointClient);
+        services.TryAddSingleton(sp => new RefreshCoordinator(
+            sp.GetRequiredService<ITokenStore>(),
+            sp.GetRequiredService<ITokenRefresher>(),
+            sp.GetRequiredService<IOptions<SessionKitOptions>>().Value.Refresh,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<RefreshCoordinator>>(),
+            sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp =>
+        {
+            var refresher = sp.GetRequiredService<ITokenRefresher>();
+            return new SessionClient(
+                sp.GetRequiredService<RefreshCoordinator>(),
+                refresher as IPasswordSignInClient,
+                refresher as ISignOutClient,
+                sessionKey: null,
+                sp.GetService<ILogger<SessionClient>>());
+        });
+        return services;
+    }
+
+    private static ITokenRefresher CreateEndpointClient(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<SessionKitOptions>>().Value;
+        var factory = services.GetRequiredService<IHttpClientFactory>();
+        var timeProvider = services.GetRequiredService<TimeProvider>();
+        var loggers = services.GetService<ILoggerFactory>();
+        HttpClient Http() => factory.CreateClient(TokenEndpointClientName);
+
+        if (options.GoTrue is { } goTrue)
+        {
+            return new GoTrueTokenClient(Http, goTrue, timeProvider, loggers?.CreateLogger<GoTrueTokenClient>());
+        }
+
+        if (options.OAuth2 is { } oauth2)
+        {
+            return new OAuth2TokenClient(Http, oauth2, timeProvider, loggers?.CreateLogger<OAuth2TokenClient>());
+        }
+
+        throw new InvalidOperationException(
+            "SessionKit has no token endpoint: call UseGoTrue(...) or UseOAuth2(...) in AddSessionKit, or register an ITokenRefresher.");
+    }
+}

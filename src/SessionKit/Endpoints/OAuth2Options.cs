@@ -1,0 +1,44 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.ComponentModel.DataAnnotations;
+
+namespace SessionKit;
+
+/// <summary>Options of <see cref="OAuth2TokenClient"/>: an OAuth 2.0 / OpenID Connect token endpoint and the client's credentials.</summary>
+public sealed class OAuth2Options
+{
+    /// <summary>Gets or sets the token endpoint, for example <c>https://login.example.com/connect/token</c>.</summary>
+    /// <value>Required; no default.</value>
+    [Required(ErrorMessage = "OAuth2 TokenEndpoint is required.")]
+    public Uri? TokenEndpoint { get; set; }
+
+    /// <summary>Gets or sets the token revocation endpoint (RFC 7009) used on sign-out.</summary>
+    /// <value>Defaults to <see langword="null"/>: sign-out is local only.</value>
+    public Uri? RevocationEndpoint { get; set; }
+
+    /// <summary>Gets or sets the client id.</summary>
+    /// <value>Required; no default.</value>
+    [Required(ErrorMessage = "OAuth2 ClientId is required.")]
+    public string? ClientId { get; set; }
+
+    /// <summary>Gets or sets the client secret of a confidential client.</summary>
+    /// <value>Defaults to <see langword="null"/> (a public client).</value>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Gets or sets how the client authenticates.</summary>
+    /// <value>Defaults to <see cref="OAuth2ClientAuthentication.BasicHeader"/>.</value>
+    public OAuth2ClientAuthentication ClientAuthentication { get; set; } = OAuth2ClientAuthentication.BasicHeader;
+
+    /// <summary>Gets or sets the scope sent with the password grant, and with refreshes when <see cref="SendScopeOnRefresh"/> is set.</summary>
+    /// <value>Defaults to <see langword="null"/>.</value>
+    public string? Scope { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether <see cref="Scope"/> is sent on refresh (RFC 6749 §6 allows narrowing it).</summary>
+    /// <value>Defaults to <see langword="false"/>: the refreshed token keeps the original scope.</value>
+    public bool SendScopeOnRefresh { get; set; }
+
+    /// <summary>Gets or sets the largest response body read from the server, in bytes. Larger bodies are treated as transient failures.</summary>
+    /// <value>Defaults to 262,144 (256 KiB).</value>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxResponseBodyBytes { get; set; } = 256 * 1024;
+}

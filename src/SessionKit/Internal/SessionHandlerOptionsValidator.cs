@@ -1,0 +1,11 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using Microsoft.Extensions.Options;
+
+namespace SessionKit.Internal;
+
+/// <summary>Field rules of <see cref="SessionHandlerOptions"/> (DataAnnotations, source-generated).</summary>
+[OptionsValidator]
+internal sealed partial class SessionHandlerOptionsValidator : IValidateOptions<SessionHandlerOptions>
+{
+}

@@ -1,0 +1,138 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Net.Http.Headers;
+using SessionKit.Internal;
+
+namespace SessionKit;
+
+/// <summary>
+/// An immutable signed-in session: the access token sent with requests, the refresh token that renews it,
+/// and when the access token expires.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A session is created by a sign-in (any login flow; see <see cref="SessionClient.SetSessionAsync(Session, CancellationToken)"/>)
+/// and replaced, never mutated, by each refresh. <see cref="Version"/> grows by one with each rotation, which lets
+/// stores compare-and-swap and lets the coordinator tell a newer session from the one a caller saw.
+/// </para>
+/// <para>
+/// <see cref="ToString"/> never prints token material. Instances are safe to share between threads.
+/// </para>
+/// </remarks>
+public sealed class Session
+{
+    private readonly string _accessToken = string.Empty;
+    private string? _userId;
+    private bool _userIdResolved;
+    private AuthenticationHeaderValue? _authorization;
+
+    /// <summary>Gets the access token sent as <c>Authorization: Bearer</c>.</summary>
+    /// <value>A non-empty string. Opaque to SessionKit unless it is a JWT, in which case its <c>sub</c> claim supplies <see cref="UserId"/>.</value>
+    /// <exception cref="ArgumentException">The value is null or empty (on init).</exception>
+    public required string AccessToken
+    {
+        get => _accessToken;
+        init
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            _accessToken = value;
+        }
+    }
+
+    /// <summary>Gets the refresh token presented to the token endpoint to obtain the next session.</summary>
+    /// <value>The refresh token, or <see langword="null"/> when the server issued none (the session cannot be refreshed).</value>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>Gets the instant the access token expires.</summary>
+    /// <value>
+    /// Computed at receipt from <c>expires_in</c> and the local clock (immune to clock skew), else from <c>expires_at</c>,
+    /// else from the JWT <c>exp</c> claim. <see cref="DateTimeOffset.MaxValue"/> when the expiry is unknown: the session is then
+    /// refreshed only after a 401.
+    /// </value>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Gets the instant this session was received, by the local clock.</summary>
+    /// <value>Defaults to <see langword="null"/> (unknown). Used to keep the proactive-refresh margin below half the token lifetime.</value>
+    public DateTimeOffset? IssuedAt { get; init; }
+
+    /// <summary>Gets the token type returned by the server.</summary>
+    /// <value>Defaults to <c>bearer</c>. SessionKit always sends the <c>Bearer</c> scheme.</value>
+    public string TokenType { get; init; } = "bearer";
+
+    /// <summary>Gets the user id.</summary>
+    /// <value>The value given at creation, else the access token's JWT <c>sub</c> claim, else <see langword="null"/>.</value>
+    public string? UserId
+    {
+        get
+        {
+            if (!_userIdResolved)
+            {
+                _userId ??= JwtInspector.TryGetSubject(_accessToken);
+                _userIdResolved = true;
+            }
+
+            return _userId;
+        }
+
+        init
+        {
+            _userId = value;
+            _userIdResolved = value is not null;
+        }
+    }
+
+    /// <summary>Gets the version of this session, which grows by one with each rotation.</summary>
+    /// <value>Defaults to 0 for a session created by a sign-in.</value>
+    public long Version { get; init; }
+
+    /// <summary>Gets the cached <c>Authorization</c> header value for this session, built once and reused by every request.</summary>
+    internal AuthenticationHeaderValue Authorization => _authorization ??= new AuthenticationHeaderValue("Bearer", _accessToken);
+
+    /// <summary>Returns whether the access token expires at or before <paramref name="now"/> plus <paramref name="margin"/>.</summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="margin">How long before expiry the session counts as expiring. It is capped at half the token lifetime when <see cref="IssuedAt"/> is known.</param>
+    /// <returns><see langword="true"/> when the session should be refreshed before use.</returns>
+    public bool IsExpiring(DateTimeOffset now, TimeSpan margin)
+    {
+        if (ExpiresAt == DateTimeOffset.MaxValue)
+        {
+            return false;
+        }
+
+        if (IssuedAt is { } issued && ExpiresAt > issued)
+        {
+            var half = TimeSpan.FromTicks((ExpiresAt - issued).Ticks / 2);
+            if (margin > half)
+            {
+                margin = half;
+            }
+        }
+
+        return now >= ExpiresAt - margin;
+    }
+
+    /// <summary>Returns a description of the session without any token material.</summary>
+    /// <returns>The user id, expiry, version and short non-reversible fingerprints of the tokens.</returns>
+    public override string ToString() =>
+        $"Session {{ UserId = {UserId ?? "(unknown)"}, ExpiresAt = {ExpiresAt:O}, Version = {Version}, AccessToken = {TokenFingerprint.Of(_accessToken)}, RefreshToken = {TokenFingerprint.Of(RefreshToken)} }}";
+
+    /// <summary>Returns whether two sessions hold the same tokens at the same version.</summary>
+    internal static bool SameTokens(Session? a, Session? b) =>
+        ReferenceEquals(a, b)
+        || (a is not null && b is not null
+            && a.Version == b.Version
+            && string.Equals(a.RefreshToken, b.RefreshToken, StringComparison.Ordinal)
+            && string.Equals(a.AccessToken, b.AccessToken, StringComparison.Ordinal));
+
+    /// <summary>Returns the session that follows this one after a successful refresh.</summary>
+    internal Session Rotate(Session issued) => new()
+    {
+        AccessToken = issued.AccessToken,
+        RefreshToken = issued.RefreshToken ?? RefreshToken,
+        ExpiresAt = issued.ExpiresAt,
+        IssuedAt = issued.IssuedAt,
+        TokenType = issued.TokenType,
+        UserId = issued._userId ?? issued.UserId ?? UserId,
+        Version = Version + 1,
+    };
+}

@@ -1,0 +1,47 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace SessionKit.Telemetry;
+
+/// <summary>
+/// The <c>SessionKit</c> meter and activity source. Instruments: <c>sessionkit.refresh.duration</c> (s),
+/// <c>sessionkit.refresh.requests</c> (token endpoint calls), <c>sessionkit.session.ended</c> and
+/// <c>sessionkit.request.retries</c> (401 retries). Tags never carry tokens.
+/// </summary>
+internal sealed class SessionKitTelemetry : IDisposable
+{
+    public const string Name = "SessionKit";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+
+    public SessionKitTelemetry(IMeterFactory? meterFactory)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(Name) ?? new Meter(Name);
+        RefreshDuration = _meter.CreateHistogram<double>("sessionkit.refresh.duration", "s", "Duration of a refresh, from start of the single flight to the stored result.");
+        RefreshRequests = _meter.CreateCounter<long>("sessionkit.refresh.requests", "{request}", "Calls made to the token endpoint to refresh a session.");
+        SessionsEnded = _meter.CreateCounter<long>("sessionkit.session.ended", "{session}", "Sessions ended, by reason.");
+        RequestRetries = _meter.CreateCounter<long>("sessionkit.request.retries", "{request}", "Requests retried after a 401.");
+    }
+
+    public Histogram<double> RefreshDuration { get; }
+
+    public Counter<long> RefreshRequests { get; }
+
+    public Counter<long> SessionsEnded { get; }
+
+    public Counter<long> RequestRetries { get; }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}
