@@ -1,62 +1,80 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using Microsoft.IdentityModel.JsonWebTokens;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
 
 namespace SessionKit.Internal;
 
-/// <summary>Reads claims from a JWT without validating it (the client is not the audience; the server validates).</summary>
+/// <summary>
+/// Reads claims from a JWT without validating it (the client is not the audience; the server validates).
+/// </summary>
+/// <remarks>
+/// Deliberately lenient: a JWS compact serialization whose header and payload are base64url JSON objects is accepted whatever
+/// its claim types (a numeric <c>jti</c>, say), where <c>JsonWebToken</c> would throw. A strict reader here would turn an
+/// unusual but valid token into an endless series of "unusable response" failures.
+/// </remarks>
 internal static class JwtInspector
 {
-    /// <summary>Returns whether <paramref name="token"/> has the shape of a JWS compact serialization.</summary>
-    public static bool LooksLikeJwt(string token)
-    {
-        var first = token.IndexOf('.', StringComparison.Ordinal);
-        return first > 0 && token.IndexOf('.', first + 1) > first + 1 && token.Count(c => c == '.') == 2;
-    }
+    private const int MaxTokenLength = 64 * 1024;
 
-    /// <summary>Parses <paramref name="token"/> as a JWT, or returns <see langword="null"/> when it is not one.</summary>
-    public static JsonWebToken? TryRead(string? token)
-    {
-        if (string.IsNullOrEmpty(token) || !LooksLikeJwt(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            return new JsonWebToken(token);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Returns whether <paramref name="token"/> is a readable JWT.</summary>
+    public static bool IsJwt(string? token) => TryParse(token, out _, out _);
 
     /// <summary>Returns the <c>sub</c> claim, or <see langword="null"/>.</summary>
-    public static string? TryGetSubject(string? token) =>
-        TryRead(token) is { } jwt && jwt.TryGetPayloadValue<string>("sub", out var sub) && !string.IsNullOrEmpty(sub) ? sub : null;
+    public static string? TryGetSubject(string? token) => TryParse(token, out var sub, out _) ? sub : null;
 
     /// <summary>Returns the <c>exp</c> claim as an instant, or <see langword="null"/>.</summary>
-    public static DateTimeOffset? TryGetExpiry(string? token)
+    public static DateTimeOffset? TryGetExpiry(string? token) => TryParse(token, out _, out var exp) ? exp : null;
+
+    /// <summary>Parses the header and payload of <paramref name="token"/>.</summary>
+    public static bool TryParse(string? token, out string? subject, out DateTimeOffset? expiry)
     {
-        if (TryRead(token) is not { } jwt)
+        subject = null;
+        expiry = null;
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
-            return null;
+            return false;
+        }
+
+        var parts = token.Split('.');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            return false;
         }
 
         try
         {
-            return jwt.TryGetPayloadValue<long>("exp", out var exp) && exp > 0
-                ? DateTimeOffset.FromUnixTimeSeconds(Math.Min(exp, DateTimeOffset.MaxValue.ToUnixTimeSeconds()))
-                : null;
+            using (var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[0])))
+            {
+                if (header.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+            }
+
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            var root = payload.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String && sub.GetString() is { Length: > 0 } s)
+            {
+                subject = s;
+            }
+
+            if (root.TryGetProperty("exp", out var exp) && exp.ValueKind == JsonValueKind.Number && exp.TryGetDouble(out var seconds)
+                && seconds > 0 && seconds < DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            {
+                expiry = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+            }
+
+            return true;
         }
-        catch (Exception ex) when (ex is FormatException or InvalidCastException or System.Text.Json.JsonException or ArgumentException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {
-            return null;
+            return false;
         }
     }
 }

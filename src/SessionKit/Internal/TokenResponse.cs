@@ -70,7 +70,7 @@ internal static class TokenResponse
             }
 
             var jwtExpiry = JwtInspector.TryGetExpiry(accessToken);
-            if (requireJwt && JwtInspector.TryRead(accessToken) is null)
+            if (requireJwt && !JwtInspector.IsJwt(accessToken))
             {
                 problem = "access_token is not a well-formed JWT";
                 return false;
