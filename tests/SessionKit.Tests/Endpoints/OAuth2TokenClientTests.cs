@@ -1,0 +1,140 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
+using SessionKit.Tests.Support;
+
+namespace SessionKit.Tests.Endpoints;
+
+/// <summary>How <see cref="OAuth2TokenClient"/> speaks RFC 6749 §6 and classifies answers.</summary>
+[TestFixture]
+public sealed class OAuth2TokenClientTests
+{
+    private const string TokenUrl = "https://login.example.test/connect/token";
+
+    [TestCase(400, """{"error":"invalid_grant","error_description":"The specified token is invalid."}""", RefreshOutcomeKind.Rejected)]
+    [TestCase(401, """{"error":"invalid_grant"}""", RefreshOutcomeKind.Rejected)]
+    [TestCase(400, """{"error":"invalid_client"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(401, """{"error":"invalid_client"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(400, """{"error":"invalid_request"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(400, """{"error":"unauthorized_client"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(400, """{"error":"unsupported_grant_type"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(400, """{"error":"invalid_scope"}""", RefreshOutcomeKind.Faulted)]
+    [TestCase(400, """{"error":"temporarily_unavailable"}""", RefreshOutcomeKind.Transient)]
+    [TestCase(500, """{"error":"server_error"}""", RefreshOutcomeKind.Transient)]
+    [TestCase(503, "<html>down</html>", RefreshOutcomeKind.Transient)]
+    [TestCase(429, "slow down", RefreshOutcomeKind.Transient)]
+    [TestCase(200, "{\"access_token\":", RefreshOutcomeKind.Transient)]
+    [TestCase(200, """{"access_token":"opaque-access","token_type":"Bearer","expires_in":"300","refresh_token":"r2"}""", RefreshOutcomeKind.Succeeded)]
+    [TestCase(200, """{"access_token":"opaque-access","token_type":"mac","expires_in":300}""", RefreshOutcomeKind.Transient)]
+    public async Task RefreshAsync_Answer_Classified(int status, string body, RefreshOutcomeKind expected)
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond((HttpStatusCode)status, "application/json", body);
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.Kind, Is.EqualTo(expected), outcome.ToString());
+        if (expected == RefreshOutcomeKind.Rejected)
+        {
+            Assert.That(outcome.Reason, Is.EqualTo(SessionEndReason.InvalidGrant));
+        }
+    }
+
+    [Test]
+    public async Task RefreshAsync_ConfidentialClientBasic_FormBodyAndEncodedBasicHeader()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.Expect(HttpMethod.Post, TokenUrl)
+            .WithFormData([new("grant_type", "refresh_token"), new("refresh_token", "r1")])
+            .With(req => req.Headers.Authorization?.Scheme == "Basic"
+                && Encoding.UTF8.GetString(Convert.FromBase64String(req.Headers.Authorization.Parameter!)) == "my%20app:s%3Acret")
+            .With(req => !req.Content!.ReadAsStringAsync().GetAwaiter().GetResult().Contains("client_secret", StringComparison.Ordinal))
+            .Respond("application/json", """{"access_token":"a2","token_type":"bearer","expires_in":60}""");
+        mock.Fallback.Throw(new InvalidOperationException("unexpected request"));
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "my app", ClientSecret = "s:cret" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        mock.VerifyNoOutstandingExpectation();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded));
+            Assert.That(outcome.Session!.RefreshToken, Is.Null, "no new refresh token: the coordinator keeps the old one");
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_ClientSecretPost_CredentialsInBody()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.Expect(HttpMethod.Post, TokenUrl)
+            .WithFormData([new("grant_type", "refresh_token"), new("refresh_token", "r1"), new("client_id", "app"), new("client_secret", "sec")])
+            .With(req => req.Headers.Authorization is null)
+            .Respond("application/json", """{"access_token":"a2","expires_in":60,"refresh_token":"r2"}""");
+        mock.Fallback.Throw(new InvalidOperationException("unexpected request"));
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app", ClientSecret = "sec", ClientAuthentication = OAuth2ClientAuthentication.RequestBody });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        mock.VerifyNoOutstandingExpectation();
+        Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+    }
+
+    [Test]
+    public async Task SignInWithPasswordAsync_Ropc_SendsPasswordGrantWithScope()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.Expect(HttpMethod.Post, TokenUrl)
+            .WithFormData([new("grant_type", "password"), new("username", "ada"), new("password", "pw"), new("scope", "openid offline_access"), new("client_id", "app")])
+            .Respond("application/json", """{"access_token":"a1","expires_in":60,"refresh_token":"r1"}""");
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app", Scope = "openid offline_access" });
+
+        var session = await sut.SignInWithPasswordAsync("ada", "pw", CancellationToken.None);
+
+        Assert.That(session.RefreshToken, Is.EqualTo("r1"));
+    }
+
+    [Test]
+    public void SignInWithPasswordAsync_InvalidGrant_TypedExceptionWithoutPassword()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.BadRequest, "application/json", """{"error":"invalid_grant","error_description":"bad credentials"}""");
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var ex = Assert.ThrowsAsync<SessionSignInException>(() => sut.SignInWithPasswordAsync("ada", "hunter2-secret", CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ErrorCode, Is.EqualTo("invalid_grant"));
+            Assert.That(ex.StatusCode, Is.EqualTo(400));
+            Assert.That(ex.ToString(), Does.Not.Contain("hunter2-secret"));
+        });
+    }
+
+    [Test]
+    public async Task SignOutAsync_RevocationEndpoint_RevokesRefreshToken()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.Expect(HttpMethod.Post, "https://login.example.test/connect/revocation")
+            .WithFormData([new("token", "r1"), new("token_type_hint", "refresh_token")])
+            .Respond(HttpStatusCode.OK);
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app", RevocationEndpoint = new Uri("https://login.example.test/connect/revocation") });
+
+        var confirmed = await sut.SignOutAsync(Existing(), CancellationToken.None);
+
+        mock.VerifyNoOutstandingExpectation();
+        Assert.That(confirmed, Is.True);
+    }
+
+    private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
+
+    private static OAuth2TokenClient CreateSut(MockHttpMessageHandler mock, OAuth2Options options)
+    {
+        options.TokenEndpoint = new Uri(TokenUrl);
+        return new OAuth2TokenClient(mock.ToHttpClient(), options, new FakeTimeProvider());
+    }
+}
