@@ -1,0 +1,156 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using SessionKit.Testing;
+using SessionKit.Tests.Support;
+
+namespace SessionKit.Tests.Client;
+
+/// <summary>The facade over real HTTP: password sign-in, current session, refresh, sign-out with server revocation, events.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class SessionClientTests
+{
+    private const string Email = "linus@example.test";
+    private FakeTimeProvider _time = null!;
+    private GoTrueTestServer _server = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 1, 10, 0, 0, TimeSpan.Zero));
+        _server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions { TimeProvider = _time });
+        _server.AddUser(Email, "open sesame");
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _server.DisposeAsync();
+
+    [Test]
+    public async Task SignInWithPasswordAsync_ValidCredentials_StoresSessionWithUserAndExpiry()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+
+        var session = await sut.SignInWithPasswordAsync(Email, "open sesame");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await sut.GetSessionAsync(), Is.SameAs(session));
+            Assert.That(session.UserId, Is.Not.Null.And.Not.Empty);
+            Assert.That(session.ExpiresAt, Is.EqualTo(_time.GetUtcNow().AddHours(1)));
+            Assert.That(session.Version, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void SignInWithPasswordAsync_WrongPassword_TypedExceptionWithCode()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+
+        var ex = Assert.ThrowsAsync<SessionSignInException>(() => harness.Client.SignInWithPasswordAsync(Email, "wrong-password-xyz"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ErrorCode, Is.EqualTo("invalid_credentials"));
+            Assert.That(ex.Message, Does.Not.Contain("wrong-password-xyz"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_Forced_RaisesSessionRefreshed()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        var refreshed = new List<SessionRefreshedEventArgs>();
+        sut.SessionRefreshed += (_, e) => refreshed.Add(e);
+
+        var session = await sut.RefreshAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refreshed, Has.Count.EqualTo(1));
+            Assert.That(refreshed[0].Session, Is.SameAs(session));
+            Assert.That(refreshed[0].SessionKey, Is.EqualTo("default"));
+        });
+    }
+
+    [Test]
+    public async Task SignOutAsync_GoTrue_LogsOutAtServerClearsStoreAndRaisesEnded()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        var ended = new List<SessionEndedEventArgs>();
+        sut.SessionEnded += (_, e) => ended.Add(e);
+
+        var confirmed = await sut.SignOutAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(confirmed, Is.True);
+            Assert.That(_server.Counters.Logouts, Is.EqualTo(1));
+            Assert.That(_server.SessionCount, Is.Zero);
+            Assert.That(await sut.GetSessionAsync(), Is.Null);
+            Assert.That(ended.Single().Reason, Is.EqualTo(SessionEndReason.SignedOut));
+        });
+        var ex = Assert.ThrowsAsync<SessionEndedException>(() => harness.Api.GetAsync("me"));
+        Assert.That(ex!.Reason, Is.EqualTo(SessionEndReason.SignedOut));
+    }
+
+    [Test]
+    public async Task SignOutAsync_ServerUnreachable_StillSignsOutLocally()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        await _server.DisposeAsync();
+
+        var confirmed = await sut.SignOutAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(confirmed, Is.False);
+            Assert.That(await sut.GetSessionAsync(), Is.Null);
+        });
+        _server = await GoTrueTestServer.StartAsync();
+    }
+
+    [Test]
+    public async Task ForKey_TwoUsers_IndependentSessions()
+    {
+        _server.AddUser("other@example.test", "pw2");
+        using var harness = new Harness(_server, timeProvider: _time);
+        var alice = harness.Client.ForKey("alice");
+        var bob = harness.Client.ForKey("bob");
+
+        var a = await alice.SignInWithPasswordAsync(Email, "open sesame");
+        var b = await bob.SignInWithPasswordAsync("other@example.test", "pw2");
+        await alice.SignOutAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(a.UserId, Is.Not.EqualTo(b.UserId));
+            Assert.That(await alice.GetSessionAsync(), Is.Null);
+            Assert.That(await bob.GetSessionAsync(), Is.SameAs(b));
+        });
+    }
+
+    [Test]
+    public async Task SendAsync_AfterPasswordSignIn_ApiAnswersForUser()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var session = await harness.Client.SignInWithPasswordAsync(Email, "open sesame");
+
+        using var response = await harness.Api.GetAsync("profile");
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(body, Does.Contain(session.UserId!));
+        });
+    }
+}
