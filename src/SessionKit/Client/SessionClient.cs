@@ -2,7 +2,8 @@
 
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SessionKit.Telemetry;
+
+using SessionKit.Internal;
 
 namespace SessionKit;
 

@@ -5,7 +5,6 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Internal;
-using SessionKit.Telemetry;
 
 namespace SessionKit;
 

@@ -4,7 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using SessionKit.Telemetry;
+
+using SessionKit.Internal;
 
 namespace SessionKit;
 

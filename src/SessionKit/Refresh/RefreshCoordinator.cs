@@ -9,7 +9,6 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using SessionKit.Internal;
-using SessionKit.Telemetry;
 
 namespace SessionKit;
 

@@ -2,11 +2,11 @@
 
 using Microsoft.Extensions.Logging;
 
-namespace SessionKit.Telemetry;
+namespace SessionKit.Internal;
 
 /// <summary>
 /// Every log event SessionKit writes. Ids are fixed and never renumbered: 1xx handler, 2xx refresh, 3xx stores and endpoints.
-/// No token is ever a parameter; tokens are correlated by <see cref="Internal.TokenFingerprint"/> at Trace level only.
+/// No token is ever a parameter; tokens are correlated by <see cref="TokenFingerprint"/> at Trace level only.
 /// </summary>
 internal static partial class Log
 {

@@ -3,7 +3,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace SessionKit.Telemetry;
+namespace SessionKit.Internal;
 
 /// <summary>
 /// The <c>SessionKit</c> meter and activity source. Instruments: <c>sessionkit.refresh.duration</c> (s),

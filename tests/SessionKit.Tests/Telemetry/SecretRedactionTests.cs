@@ -1,0 +1,114 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using SessionKit.Testing;
+using SessionKit.Tests.Support;
+
+namespace SessionKit.Tests.Telemetry;
+
+/// <summary>Invariant 7: no token reaches a log line, an exception, <c>ToString()</c> or a metric tag, even at Trace.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class SecretRedactionTests
+{
+    private const string Email = "margaret@example.test";
+
+    [Test]
+    public async Task FullFlowAtTrace_NoTokenInLogsExceptionsToStringOrMetrics()
+    {
+        var serverTime = new FakeTimeProvider(new DateTimeOffset(2026, 10, 1, 10, 0, 0, TimeSpan.Zero));
+        var clientTime = new FakeTimeProvider(serverTime.GetUtcNow());
+        await using var server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions { TimeProvider = serverTime });
+        server.AddUser(Email, "pw-margaret");
+        var logs = new FakeLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var tags = new ConcurrentBag<string>();
+        using var listener = ListenToSessionKitMetrics(tags);
+        using var sut = new Harness(server, timeProvider: clientTime, loggerFactory: loggerFactory, refreshOptions: new RefreshOptions { RetryBaseDelay = TimeSpan.Zero });
+        var sessions = new ConcurrentBag<Session>();
+        sut.Coordinator.SessionRefreshed += (_, e) => sessions.Add(e.Session);
+        var texts = new List<string?>();
+
+        // Sign in, use the API, refresh ahead of expiry, refresh after a 401, survive a lost response, then get signed out for reuse.
+        var signedIn = await sut.Client.SignInWithPasswordAsync(Email, "pw-margaret");
+        sessions.Add(signedIn);
+        (await sut.Api.GetAsync("a")).Dispose();
+        serverTime.Advance(TimeSpan.FromHours(2));
+        (await sut.Api.GetAsync("after-401")).Dispose();
+        clientTime.Advance(TimeSpan.FromHours(3));
+        serverTime.Advance(TimeSpan.FromHours(1));
+        server.EnqueueRefreshFault(TokenEndpointFault.DropConnectionAfterRotating());
+        (await sut.Api.GetAsync("after-lost-response")).Dispose();
+        var stale = signedIn;
+        using var replayer = new Harness(server, timeProvider: clientTime, loggerFactory: loggerFactory);
+        await replayer.Client.SetSessionAsync(stale);
+        serverTime.Advance(TimeSpan.FromMinutes(1));
+        var ended = Assert.ThrowsAsync<SessionEndedException>(() => replayer.Api.GetAsync("replay"));
+        texts.Add(ended!.ToString());
+        texts.Add(Assert.ThrowsAsync<SessionEndedException>(() => replayer.Api.GetAsync("again"))!.ToString());
+        server.EnqueueRefreshFault(TokenEndpointFault.Status(503), 10);
+        texts.Add(Assert.ThrowsAsync<SessionRefreshException>(() => sut.Client.RefreshAsync())!.ToString());
+        texts.AddRange(sessions.Select(s => s.ToString()));
+
+        var records = logs.Collector.GetSnapshot();
+        texts.AddRange(records.Select(r => r.Message));
+        texts.AddRange(records.Select(r => r.Exception?.ToString()));
+        texts.AddRange(records.SelectMany(r => r.StructuredState ?? []).Select(kv => kv.Value));
+        texts.AddRange(tags);
+        var secrets = sessions.SelectMany(Secrets.Of).Append("pw-margaret").Distinct().ToArray();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sessions, Has.Count.GreaterThanOrEqualTo(3), "the flow produced several rotations");
+            Assert.That(records.Any(r => r.Level == LogLevel.Trace), Is.True, "Trace logging was on");
+            Assert.That(records.Select(r => r.Id.Name), Does.Contain("RefreshRetrying").And.Contain("SessionEnded").And.Contain("UnauthorizedRetry"));
+            Assert.That(tags, Is.Not.Empty, "metrics were recorded");
+        });
+        foreach (var text in texts)
+        {
+            Secrets.AssertAbsent(text, secrets, "telemetry or an exception");
+        }
+    }
+
+    [Test]
+    public void ToString_SessionAndOutcome_ShowNoToken()
+    {
+        var session = new Session { AccessToken = TestJwt.Create("u-9"), RefreshToken = "supersecretrt", ExpiresAt = DateTimeOffset.UnixEpoch };
+
+        var text = session + " " + RefreshOutcome.Succeeded(session);
+
+        Secrets.AssertAbsent(text, Secrets.Of(session), "ToString");
+        Assert.That(text, Does.Contain("u-9"));
+    }
+
+    private static MeterListener ListenToSessionKitMetrics(ConcurrentBag<string> tags)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "SessionKit")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, t, _) => Collect(t, tags));
+        listener.SetMeasurementEventCallback<long>((_, _, t, _) => Collect(t, tags));
+        listener.Start();
+        return listener;
+    }
+
+    private static void Collect(ReadOnlySpan<KeyValuePair<string, object?>> measurementTags, ConcurrentBag<string> tags)
+    {
+        foreach (var tag in measurementTags)
+        {
+            tags.Add(tag.Key + "=" + tag.Value);
+        }
+    }
+}
