@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Text.RegularExpressions;
+using SessionKit.Tests.Support;
 
 namespace SessionKit.Tests;
 
@@ -11,7 +12,7 @@ public sealed partial class ReadmeTests
     [Test]
     public void QuickstartSnippet_MatchesCompiledSample()
     {
-        var root = Root();
+        var root = RepositoryRoot.Path;
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var sample = File.ReadAllText(Path.Combine(root, "samples", "SessionKit.Samples.Console", "Quickstart.cs"));
 
@@ -23,17 +24,6 @@ public sealed partial class ReadmeTests
 
     private static string[] Lines(string code) =>
         code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SessionKit.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir!.FullName;
-    }
 
     [GeneratedRegex(@"<!-- snippet: quickstart -->\s*```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex ReadmeSnippet();

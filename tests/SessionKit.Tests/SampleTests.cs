@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Diagnostics;
+using SessionKit.Tests.Support;
 
 namespace SessionKit.Tests;
 
@@ -14,13 +15,7 @@ public sealed class SampleTests
     public async Task Sample_Run_ExitsZeroWithOneHerdRefreshAndCleanSignOut()
     {
         var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "SessionKit.sln")))
-        {
-            root = root.Parent!;
-        }
-
-        var dll = Path.Combine(root.FullName, "samples", "SessionKit.Samples.Console", "bin", configuration, "net10.0", "SessionKit.Samples.Console.dll");
+        var dll = Path.Combine(RepositoryRoot.Path, "samples", "SessionKit.Samples.Console", "bin", configuration, "net10.0", "SessionKit.Samples.Console.dll");
         Assert.That(File.Exists(dll), Is.True, "the sample is built with the solution: " + dll);
         var start = new ProcessStartInfo("dotnet", $"\"{dll}\"") { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;

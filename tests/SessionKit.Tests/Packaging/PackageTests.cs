@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
+using SessionKit.Tests.Support;
 
 namespace SessionKit.Tests.Packaging;
 
@@ -15,7 +16,7 @@ public sealed class PackageTests
     [Test]
     public async Task Pack_SessionKit_CarriesReadmeXmlDocsAndBothFrameworks()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var output = Directory.CreateTempSubdirectory("sessionkit-pack-");
         try
         {
@@ -54,17 +55,6 @@ public sealed class PackageTests
         {
             output.Delete(recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SessionKit.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("SessionKit.sln not found above the test directory.");
     }
 
     private static async Task<(int ExitCode, string Log)> RunAsync(string file, string arguments, string workingDirectory)
