@@ -38,6 +38,10 @@ public sealed class SessionRefreshException : SessionKitException
     /// <value>The status code, or <see langword="null"/> when no answer arrived.</value>
     public int? StatusCode { get; init; }
 
+    /// <summary>Gets how long to wait before refreshing again: the server's <c>Retry-After</c>, or the rest of an open circuit's break.</summary>
+    /// <value>The delay, or <see langword="null"/> when unknown.</value>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Gets the server's error code, if it sent one.</summary>
     /// <value>The code, or <see langword="null"/>.</value>
     public string? ErrorCode { get; init; }

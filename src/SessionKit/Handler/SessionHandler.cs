@@ -167,11 +167,19 @@ public sealed class SessionHandler : DelegatingHandler
         {
             refreshed = await _coordinator.RefreshAsync(key, session, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch
         {
             response.Dispose();
+            throw;
         }
 
+        if (Session.SameTokens(refreshed, session))
+        {
+            // The storm guard held the refresh back: a retry would send the same token. Return the 401 as it is.
+            return response;
+        }
+
+        response.Dispose();
         request.Headers.Authorization = refreshed.Authorization;
         if (_telemetry?.RequestRetries.Enabled == true)
         {

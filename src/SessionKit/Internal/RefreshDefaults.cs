@@ -18,4 +18,14 @@ internal static class RefreshDefaults
     public static readonly TimeSpan TotalTimeout = TimeSpan.FromSeconds(60);
 
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
+
+    public const double CircuitBreakerFailureRatio = 0.5;
+
+    public const int CircuitBreakerMinimumThroughput = 5;
+
+    public static readonly TimeSpan CircuitBreakerSamplingDuration = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan CircuitBreakerBreakDuration = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(2);
 }

@@ -6,6 +6,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using SessionKit.Internal;
@@ -101,6 +102,12 @@ public sealed class RefreshCoordinator : IDisposable
             return current;
         }
 
+        if (IsTooRecentToRefresh(current))
+        {
+            Log.RefreshSuppressed(_logger, sessionKey, current.Version);
+            return current;
+        }
+
         return await JoinOrStart(sessionKey, current).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -129,6 +136,21 @@ public sealed class RefreshCoordinator : IDisposable
     {
         await Store.RemoveAsync(sessionKey, cancellationToken).ConfigureAwait(false);
         MarkEnded(sessionKey, reason, session?.UserId, errorCode);
+    }
+
+    /// <summary>
+    /// The storm guard: a session this coordinator obtained by a refresh moments ago, still valid, is not refreshed again.
+    /// Sign-in sessions (version 0) and expired ones are never held back.
+    /// </summary>
+    private bool IsTooRecentToRefresh(Session session)
+    {
+        if (session.Version == 0 || session.IssuedAt is not { } issuedAt || _options.MinimumRefreshInterval <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        return now < session.ExpiresAt && now - issuedAt < _options.MinimumRefreshInterval;
     }
 
     private static string? Redact(string? text, Session session)
@@ -269,6 +291,7 @@ public sealed class RefreshCoordinator : IDisposable
                     IsTransient = true,
                     StatusCode = outcome.StatusCode,
                     ErrorCode = outcome.ErrorCode,
+                    RetryAfter = outcome.RetryAfter,
                 };
 
             default:
@@ -352,6 +375,7 @@ public sealed class RefreshCoordinator : IDisposable
             return outcome.Exception switch
             {
                 null => outcome.Result!,
+                BrokenCircuitException ex => RefreshOutcome.Transient("the token endpoint kept failing; refreshes are paused until the circuit closes", exception: ex, retryAfter: ex.RetryAfter),
                 TimeoutRejectedException ex => RefreshOutcome.Transient("the token endpoint did not answer in time", exception: ex),
                 OperationCanceledException ex => RefreshOutcome.Transient("the refresh budget ran out", exception: ex),
                 var ex => RefreshOutcome.Transient("the token endpoint client threw " + ex.GetType().Name, exception: ex),
@@ -403,6 +427,28 @@ public sealed class RefreshCoordinator : IDisposable
                         args.Context.Properties.TryGetValue(SessionProperty, out var session)
                             ? Redact(args.Outcome.Result?.Description ?? args.Outcome.Exception?.GetType().Name, session)
                             : null);
+                    return default;
+                },
+            });
+        }
+
+        if (_options.CircuitBreakerEnabled)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<RefreshOutcome>
+            {
+                FailureRatio = _options.CircuitBreakerFailureRatio,
+                MinimumThroughput = _options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = _options.CircuitBreakerSamplingDuration,
+                BreakDuration = _options.CircuitBreakerBreakDuration,
+                ShouldHandle = static args => new ValueTask<bool>(args.Outcome switch
+                {
+                    { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
+                    { Result.Kind: RefreshOutcomeKind.Transient } => true,
+                    _ => false,
+                }),
+                OnOpened = args =>
+                {
+                    Log.CircuitOpened(_logger, args.BreakDuration);
                     return default;
                 },
             });

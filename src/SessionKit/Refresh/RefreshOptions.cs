@@ -34,6 +34,42 @@ public sealed class RefreshOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = RefreshDefaults.MaxRetryDelay;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether a circuit breaker stops refresh storms: after repeated transient failures of
+    /// the token endpoint, refreshes fail fast with <see cref="SessionRefreshException"/> (the session is kept) until the break ends.
+    /// </summary>
+    /// <value>Defaults to <see langword="true"/>.</value>
+    public bool CircuitBreakerEnabled { get; set; } = true;
+
+    /// <summary>Gets or sets the share of failed token-endpoint calls, within <see cref="CircuitBreakerSamplingDuration"/>, that opens the circuit.</summary>
+    /// <value>Defaults to 0.5.</value>
+    [Range(0.01, 1.0)]
+    public double CircuitBreakerFailureRatio { get; set; } = RefreshDefaults.CircuitBreakerFailureRatio;
+
+    /// <summary>Gets or sets how many token-endpoint calls must be sampled before the circuit can open.</summary>
+    /// <value>Defaults to 5.</value>
+    [Range(2, 1000)]
+    public int CircuitBreakerMinimumThroughput { get; set; } = RefreshDefaults.CircuitBreakerMinimumThroughput;
+
+    /// <summary>Gets or sets the window over which failures are sampled.</summary>
+    /// <value>Defaults to 60 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = RefreshDefaults.CircuitBreakerSamplingDuration;
+
+    /// <summary>Gets or sets how long the circuit stays open before one trial call is let through.</summary>
+    /// <value>Defaults to 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = RefreshDefaults.CircuitBreakerBreakDuration;
+
+    /// <summary>
+    /// Gets or sets how long a session obtained by a refresh is protected from being refreshed again while its access token is
+    /// still valid. A 401 or a forced refresh inside this window returns the stored session instead of calling the server, which
+    /// stops refresh loops (an API that rejects every token, code that refreshes in a loop).
+    /// </summary>
+    /// <value>Defaults to 2 seconds. <see cref="TimeSpan.Zero"/> disables the guard.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan MinimumRefreshInterval { get; set; } = RefreshDefaults.MinimumRefreshInterval;
+
     /// <summary>Gets or sets the budget for one refresh, all attempts and delays included.</summary>
     /// <value>Defaults to 60 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]

@@ -67,6 +67,12 @@ internal static partial class Log
     [LoggerMessage(212, LogLevel.Information, "Session '{SessionKey}' changed while refreshing (stored version {Version}); using the stored session.", EventName = "RefreshLostRace")]
     public static partial void RefreshLostRace(ILogger logger, string sessionKey, long version);
 
+    [LoggerMessage(213, LogLevel.Warning, "Session '{SessionKey}' (version {Version}) was refreshed moments ago and is still valid; not refreshing it again (storm guard).", EventName = "RefreshSuppressed")]
+    public static partial void RefreshSuppressed(ILogger logger, string sessionKey, long version);
+
+    [LoggerMessage(214, LogLevel.Error, "The token endpoint kept failing: refreshes are paused for {BreakDuration}. Sessions are kept.", EventName = "CircuitOpened")]
+    public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
     [LoggerMessage(301, LogLevel.Information, "Session '{SessionKey}' stored (version {Version}).", EventName = "SessionStored")]
     public static partial void SessionStored(ILogger logger, string sessionKey, long version);
 

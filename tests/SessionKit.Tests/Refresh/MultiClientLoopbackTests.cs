@@ -40,6 +40,7 @@ public sealed class MultiClientLoopbackTests
         var bRefresh = b.Coordinator.RefreshAsync("default", s0, CancellationToken.None);
         await gate.Arrived;
         var s1 = await a.Coordinator.RefreshAsync("default", s0, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
         var s2 = await a.Coordinator.RefreshAsync("default", s1, CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(1));
         gate.Release();

@@ -52,6 +52,7 @@ public sealed class SecretRedactionTests
         texts.Add(ended!.ToString());
         texts.Add(Assert.ThrowsAsync<SessionEndedException>(() => replayer.Api.GetAsync("again"))!.ToString());
         server.EnqueueRefreshFault(TokenEndpointFault.Status(503), 10);
+        clientTime.Advance(TimeSpan.FromSeconds(3));
         texts.Add(Assert.ThrowsAsync<SessionRefreshException>(() => sut.Client.RefreshAsync())!.ToString());
         texts.AddRange(sessions.Select(s => s.ToString()));
 
