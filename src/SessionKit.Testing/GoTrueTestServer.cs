@@ -35,6 +35,10 @@ public sealed class GoTrueTestServer : IAsyncDisposable
     private readonly SymmetricSecurityKey _signingKey;
     private readonly SigningCredentials _signingCredentials;
     private readonly ConcurrentQueue<TokenEndpointFault> _faults = new();
+    private readonly object _randomGate = new();
+    private Random _random = new(0);
+    private double _faultProbability;
+    private TokenEndpointFault[] _randomFaults = [];
 
     private GoTrueTestServer(WebApplication app, GoTrueTestServerOptions options)
     {
@@ -149,8 +153,35 @@ public sealed class GoTrueTestServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Removes every queued fault.</summary>
-    public void ClearFaults() => _faults.Clear();
+    /// <summary>
+    /// Applies a fault picked at random from <paramref name="faults"/> to each refresh request with <paramref name="probability"/>,
+    /// whenever no queued fault is waiting. Deterministic for a given <paramref name="seed"/> and request order.
+    /// </summary>
+    /// <param name="probability">The share of refresh requests that get a fault, from 0 to 1.</param>
+    /// <param name="faults">The faults to choose from.</param>
+    /// <param name="seed">The seed of the random choice.</param>
+    public void SetRandomFaults(double probability, IReadOnlyList<TokenEndpointFault> faults, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1);
+        lock (_randomGate)
+        {
+            _random = new Random(seed);
+            _faultProbability = faults.Count == 0 ? 0 : probability;
+            _randomFaults = [.. faults];
+        }
+    }
+
+    /// <summary>Removes every queued fault and turns random faults off.</summary>
+    public void ClearFaults()
+    {
+        _faults.Clear();
+        lock (_randomGate)
+        {
+            _faultProbability = 0;
+        }
+    }
 
     /// <summary>Stops the server.</summary>
     /// <returns>A task that completes when Kestrel has stopped.</returns>
@@ -250,7 +281,34 @@ public sealed class GoTrueTestServer : IAsyncDisposable
             return;
         }
 
-        _faults.TryDequeue(out var fault);
+        Counters.RefreshStarted();
+        try
+        {
+            await RefreshAsync(context, body.Value).ConfigureAwait(false);
+        }
+        finally
+        {
+            Counters.RefreshEnded();
+        }
+    }
+
+    private TokenEndpointFault? NextFault()
+    {
+        if (_faults.TryDequeue(out var queued))
+        {
+            return queued;
+        }
+
+        lock (_randomGate)
+        {
+            return _faultProbability > 0 && _random.NextDouble() < _faultProbability ? _randomFaults[_random.Next(_randomFaults.Length)] : null;
+        }
+    }
+
+    private async Task RefreshAsync(HttpContext context, JsonElement body)
+    {
+        var response = context.Response;
+        var fault = NextFault();
         if (fault is not null)
         {
             Counters.FaultApplied();
@@ -282,7 +340,7 @@ public sealed class GoTrueTestServer : IAsyncDisposable
             }
         }
 
-        var result = _state.Refresh(StringField(body.Value, "refresh_token"), Now);
+        var result = _state.Refresh(StringField(body, "refresh_token"), Now);
         if (result.Issued is null)
         {
             Counters.Rejection(result.ErrorCode!);

@@ -15,6 +15,8 @@ public sealed class GoTrueTestServerCounters
     private long _apiUnauthorized;
     private long _logouts;
     private long _faultsApplied;
+    private int _refreshesInFlight;
+    private int _maxRefreshesInFlight;
 
     /// <summary>Gets the number of refresh-grant requests received (every <c>POST /token?grant_type=refresh_token</c>).</summary>
     /// <value>The count.</value>
@@ -44,6 +46,10 @@ public sealed class GoTrueTestServerCounters
     /// <value>The count.</value>
     public long FaultsApplied => Interlocked.Read(ref _faultsApplied);
 
+    /// <summary>Gets the largest number of refresh requests the server was processing at the same moment.</summary>
+    /// <value>The high-water mark; 1 for a client that never refreshes concurrently.</value>
+    public int MaxConcurrentRefreshes => Volatile.Read(ref _maxRefreshesInFlight);
+
     /// <summary>Gets the refresh rejections by error code (<c>refresh_token_already_used</c>, ...).</summary>
     /// <value>A snapshot.</value>
     public IReadOnlyDictionary<string, long> Rejections => new Dictionary<string, long>(_rejections, StringComparer.Ordinal);
@@ -54,6 +60,17 @@ public sealed class GoTrueTestServerCounters
     public long RejectionsOf(string errorCode) => _rejections.TryGetValue(errorCode, out var count) ? count : 0;
 
     internal void RefreshRequest() => Interlocked.Increment(ref _refreshRequests);
+
+    internal void RefreshStarted()
+    {
+        var now = Interlocked.Increment(ref _refreshesInFlight);
+        int max;
+        while ((max = Volatile.Read(ref _maxRefreshesInFlight)) < now && Interlocked.CompareExchange(ref _maxRefreshesInFlight, now, max) != max)
+        {
+        }
+    }
+
+    internal void RefreshEnded() => Interlocked.Decrement(ref _refreshesInFlight);
 
     internal void RefreshSuccess() => Interlocked.Increment(ref _refreshSuccesses);
 
