@@ -111,6 +111,22 @@ public sealed class RefreshCoordinator : IDisposable
         return await JoinOrStart(sessionKey, current).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Completes when every refresh in flight now has finished (successfully or not); for shutdown and tests.</summary>
+    internal async Task WhenIdleAsync()
+    {
+        foreach (var flight in _flights.Values)
+        {
+            try
+            {
+                await flight.Task.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The flight's failure went to its waiters; here only its end matters.
+            }
+        }
+    }
+
     /// <summary>Gets the telemetry instruments shared with the handlers using this coordinator.</summary>
     internal SessionKitTelemetry Telemetry => _telemetry;
 
