@@ -488,7 +488,7 @@ public sealed class GoTrueTestServer : IAsyncDisposable
             ["access_token"] = CreateAccessToken(session),
             ["token_type"] = "bearer",
             ["expires_in"] = (long)_options.AccessTokenLifetime.TotalSeconds,
-            ["expires_at"] = (now + _options.AccessTokenLifetime).ToUnixTimeSeconds(),
+            ["expires_at"] = ExpiryOf(now),
             ["refresh_token"] = issued.Token,
             ["user"] = new Dictionary<string, object?>
             {
@@ -503,6 +503,17 @@ public sealed class GoTrueTestServer : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// The token's <c>exp</c> in whole seconds, rounded up so the token is valid for at least <c>AccessTokenLifetime</c>
+    /// (GoTrue truncates, which only matters for the sub-minute lifetimes tests use).
+    /// </summary>
+    private long ExpiryOf(DateTimeOffset now)
+    {
+        var expiry = now + _options.AccessTokenLifetime;
+        var seconds = expiry.ToUnixTimeSeconds();
+        return expiry > DateTimeOffset.FromUnixTimeSeconds(seconds) ? seconds + 1 : seconds;
+    }
+
     private string CreateAccessToken(TestSession session)
     {
         var now = Now;
@@ -512,7 +523,7 @@ public sealed class GoTrueTestServer : IAsyncDisposable
             ["sub"] = session.User.Id,
             ["aud"] = "authenticated",
             ["iat"] = now.ToUnixTimeSeconds(),
-            ["exp"] = (now + _options.AccessTokenLifetime).ToUnixTimeSeconds(),
+            ["exp"] = ExpiryOf(now),
             ["email"] = session.User.Email,
             ["role"] = "authenticated",
             ["aal"] = "aal1",

@@ -6,7 +6,7 @@ namespace SessionKit.Testing;
 public sealed class GoTrueTestServerOptions
 {
     /// <summary>Gets or sets the access-token lifetime (<c>JWT_EXP</c>), and so <c>expires_in</c>.</summary>
-    /// <value>Defaults to one hour.</value>
+    /// <value>Defaults to one hour. The JWT <c>exp</c> and <c>expires_at</c> are rounded up to the whole second.</value>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Gets or sets the reuse interval (<c>SECURITY_REFRESH_TOKEN_REUSE_INTERVAL</c>) in which an already-used token is still accepted.</summary>

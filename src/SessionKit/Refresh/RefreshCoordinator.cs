@@ -165,8 +165,16 @@ public sealed class RefreshCoordinator : IDisposable
             return false;
         }
 
+        // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
+        var window = _options.MinimumRefreshInterval;
+        if (session.ExpiresAt != DateTimeOffset.MaxValue && session.ExpiresAt > issuedAt)
+        {
+            var half = TimeSpan.FromTicks((session.ExpiresAt - issuedAt).Ticks / 2);
+            window = half < window ? half : window;
+        }
+
         var now = _timeProvider.GetUtcNow();
-        return now < session.ExpiresAt && now - issuedAt < _options.MinimumRefreshInterval;
+        return now < session.ExpiresAt && now - issuedAt < window;
     }
 
     private static string? Redact(string? text, Session session)

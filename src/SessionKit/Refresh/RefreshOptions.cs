@@ -66,7 +66,7 @@ public sealed class RefreshOptions
     /// still valid. A 401 or a forced refresh inside this window returns the stored session instead of calling the server, which
     /// stops refresh loops (an API that rejects every token, code that refreshes in a loop).
     /// </summary>
-    /// <value>Defaults to 2 seconds. <see cref="TimeSpan.Zero"/> disables the guard.</value>
+    /// <value>Defaults to 2 seconds, capped at half the token lifetime. <see cref="TimeSpan.Zero"/> disables the guard.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MinimumRefreshInterval { get; set; } = RefreshDefaults.MinimumRefreshInterval;
 
