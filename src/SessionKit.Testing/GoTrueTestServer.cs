@@ -281,14 +281,24 @@ public sealed class GoTrueTestServer : IAsyncDisposable
             return;
         }
 
+        // "In flight" spans arrival to the server's decision; writing a (possibly huge) body afterwards does not count.
+        var inFlight = 1;
+        void Decided()
+        {
+            if (Interlocked.Exchange(ref inFlight, 0) == 1)
+            {
+                Counters.RefreshEnded();
+            }
+        }
+
         Counters.RefreshStarted();
         try
         {
-            await RefreshAsync(context, body.Value).ConfigureAwait(false);
+            await RefreshAsync(context, body.Value, Decided).ConfigureAwait(false);
         }
         finally
         {
-            Counters.RefreshEnded();
+            Decided();
         }
     }
 
@@ -305,7 +315,7 @@ public sealed class GoTrueTestServer : IAsyncDisposable
         }
     }
 
-    private async Task RefreshAsync(HttpContext context, JsonElement body)
+    private async Task RefreshAsync(HttpContext context, JsonElement body, Action decided)
     {
         var response = context.Response;
         var fault = NextFault();
@@ -341,6 +351,7 @@ public sealed class GoTrueTestServer : IAsyncDisposable
         }
 
         var result = _state.Refresh(StringField(body, "refresh_token"), Now);
+        decided();
         if (result.Issued is null)
         {
             Counters.Rejection(result.ErrorCode!);

@@ -97,7 +97,28 @@ public sealed class SessionHandler : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
-        return SendWithSessionAsync(request, cancellationToken);
+        var key = _options.SessionKeySelector?.Invoke(request) ?? _options.SessionKey;
+        var read = _store.GetAsync(key, cancellationToken);
+        if (!read.IsCompletedSuccessfully)
+        {
+            return ReadThenSendAsync(request, key, read, cancellationToken);
+        }
+
+        // The hot path: a cached session that is not expiring. No state machine, no lock, the header value is reused.
+        var session = read.Result;
+        if (session is null || session.IsExpiring(_timeProvider.GetUtcNow(), _options.RefreshMargin))
+        {
+            return SendWithSessionAsync(request, key, session, cancellationToken);
+        }
+
+        request.Headers.Authorization = session.Authorization;
+        var sending = base.SendAsync(request, cancellationToken);
+        if (!_options.RetryOnUnauthorized || (sending.IsCompletedSuccessfully && sending.Result.StatusCode != HttpStatusCode.Unauthorized))
+        {
+            return sending;
+        }
+
+        return AwaitResponseAsync(request, key, session, sending, cancellationToken);
     }
 
     private static bool CanResend(HttpContent? content) => content switch
@@ -128,10 +149,22 @@ public sealed class SessionHandler : DelegatingHandler
         return false;
     }
 
-    private async Task<HttpResponseMessage> SendWithSessionAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> ReadThenSendAsync(HttpRequestMessage request, string key, ValueTask<Session?> read, CancellationToken cancellationToken)
     {
-        var key = _options.SessionKeySelector?.Invoke(request) ?? _options.SessionKey;
-        var session = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var session = await read.ConfigureAwait(false);
+        return await SendWithSessionAsync(request, key, session, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> AwaitResponseAsync(HttpRequestMessage request, string key, Session session, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    {
+        var response = await sending.ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.Unauthorized
+            ? await RetryAfterUnauthorizedAsync(request, key, session, response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    private async Task<HttpResponseMessage> SendWithSessionAsync(HttpRequestMessage request, string key, Session? session, CancellationToken cancellationToken)
+    {
         if (session is null)
         {
             if (!_options.RequireSession)
@@ -150,11 +183,13 @@ public sealed class SessionHandler : DelegatingHandler
 
         request.Headers.Authorization = session.Authorization;
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || !_options.RetryOnUnauthorized)
-        {
-            return response;
-        }
+        return response.StatusCode == HttpStatusCode.Unauthorized && _options.RetryOnUnauthorized
+            ? await RetryAfterUnauthorizedAsync(request, key, session, response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
 
+    private async Task<HttpResponseMessage> RetryAfterUnauthorizedAsync(HttpRequestMessage request, string key, Session session, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (!CanResend(request.Content))
         {
             Log.NotRetriable(_logger);

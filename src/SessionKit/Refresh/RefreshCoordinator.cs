@@ -71,7 +71,10 @@ public sealed class RefreshCoordinator : IDisposable
         _pipeline = BuildPipeline();
     }
 
-    /// <summary>Raised after a rotated session was stored. Handlers run on the refreshing thread; exceptions they throw are logged and ignored.</summary>
+    /// <summary>
+    /// Raised after a rotated session was stored and before the callers waiting for it resume. Handlers run on the refreshing
+    /// thread and should be short; exceptions they throw are logged and ignored.
+    /// </summary>
     public event EventHandler<SessionRefreshedEventArgs>? SessionRefreshed;
 
     /// <summary>Raised once when a session ends (rejected refresh token or sign-out), after it was removed from the store.</summary>
@@ -225,11 +228,15 @@ public sealed class RefreshCoordinator : IDisposable
             var (session, refreshed) = await RefreshCoreAsync(sessionKey, basis).ConfigureAwait(false);
             outcomeTag = refreshed ? "succeeded" : "not_needed";
             _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<Session>>(sessionKey, flight));
-            flight.TrySetResult(session);
+
+            // The event fires after the store write and before any waiter resumes, so a caller never sees a session
+            // whose SessionRefreshed has not been raised yet.
             if (refreshed)
             {
                 Raise(SessionRefreshed, new SessionRefreshedEventArgs(sessionKey, session), nameof(SessionRefreshed));
             }
+
+            flight.TrySetResult(session);
         }
         catch (Exception ex)
         {
