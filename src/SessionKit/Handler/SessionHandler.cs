@@ -36,8 +36,9 @@ public sealed class SessionHandler : DelegatingHandler
     private readonly RefreshCoordinator _coordinator;
     private readonly ITokenStore _store;
     private readonly SessionHandlerOptions _options;
-    private readonly Uri[] _allowedOrigins;
+    private readonly AllowedOrigin[] _allowedOrigins;
     private readonly TimeProvider _timeProvider;
+    private readonly CoarseClock _clock;
     private readonly ILogger _logger;
     private readonly SessionKitTelemetry? _telemetry;
 
@@ -65,8 +66,9 @@ public sealed class SessionHandler : DelegatingHandler
         _coordinator = coordinator;
         _store = coordinator.Store;
         _options = options;
-        _allowedOrigins = [.. options.AllowedOrigins.Select(o => new Uri(o.GetLeftPart(UriPartial.Authority)))];
+        _allowedOrigins = [.. options.AllowedOrigins.Select(AllowedOrigin.From)];
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _clock = new CoarseClock(_timeProvider);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _telemetry = coordinator.Telemetry;
     }
@@ -106,7 +108,7 @@ public sealed class SessionHandler : DelegatingHandler
 
         // The hot path: a cached session that is not expiring. No state machine, no lock, the header value is reused.
         var session = read.Result;
-        if (session is null || session.IsExpiring(_timeProvider.GetUtcNow(), _options.RefreshMargin))
+        if (session is null || session.IsExpiring(_clock.UtcNow, _options.RefreshMargin))
         {
             return SendWithSessionAsync(request, key, session, cancellationToken);
         }
@@ -138,9 +140,7 @@ public sealed class SessionHandler : DelegatingHandler
 
         foreach (var origin in _allowedOrigins)
         {
-            if (uri.Port == origin.Port
-                && string.Equals(uri.Scheme, origin.Scheme, StringComparison.OrdinalIgnoreCase)
-                && Uri.Compare(uri, origin, UriComponents.Host, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0)
+            if (origin.Matches(uri))
             {
                 return true;
             }
