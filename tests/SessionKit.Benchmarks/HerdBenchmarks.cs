@@ -2,7 +2,6 @@
 
 using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Duende.IdentityModel.OidcClient;
 
 namespace SessionKit.Benchmarks;
@@ -11,8 +10,6 @@ namespace SessionKit.Benchmarks;
 /// N concurrent requests hit an expired token; the token endpoint answers after a fixed delay. Time until the last request
 /// completes, against the ideal (one token call, then one request), and the number of token calls (column "Token calls").
 /// </summary>
-[InProcess]
-[SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
 [MemoryDiagnoser(displayGenColumns: false)]
 [Config(typeof(TokenCallsConfig))]
 public class HerdBenchmarks
