@@ -7,6 +7,17 @@ using SessionKit;
 using SessionKit.Samples.Console;
 using SessionKit.Testing;
 
+// "--store file": two processes share one encrypted session file (see FileStoreDemo).
+if (args.Length > 0 && args[0] == "--worker")
+{
+    return await FileStoreDemo.WorkerAsync(args);
+}
+
+if (args.SequenceEqual(["--store", "file"]))
+{
+    return await FileStoreDemo.RunAsync();
+}
+
 // An embedded GoTrue-compatible server: 2-second access tokens, a 1-second reuse interval.
 await using var server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions
 {
@@ -97,3 +108,4 @@ catch (SessionEndedException ex)
 
 Say($"Done. Server totals: {server.Counters.RefreshRequests} refresh requests, rejections: " +
     string.Join(", ", server.Counters.Rejections.Select(r => $"{r.Key}={r.Value}")));
+return 0;

@@ -274,6 +274,37 @@ public sealed class RefreshCoordinator : IDisposable
 
     private async Task<(Session Session, bool Refreshed)> RefreshCoreAsync(string sessionKey, Session basis)
     {
+        if (Store is not IRefreshLock crossProcess)
+        {
+            return await RefreshUnderLockAsync(sessionKey, basis).ConfigureAwait(false);
+        }
+
+        // Other processes share the store: hold its lock for the whole refresh, and re-read the store once it is held.
+        IAsyncDisposable held;
+        using (var wait = new CancellationTokenSource(_options.TotalTimeout, _timeProvider))
+        {
+            try
+            {
+                held = await crossProcess.AcquireRefreshLockAsync(sessionKey, wait.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                throw new SessionRefreshException($"Session '{sessionKey}' could not be refreshed: another process held the store's refresh lock too long. The session is kept.", ex)
+                {
+                    SessionKey = sessionKey,
+                    IsTransient = true,
+                };
+            }
+        }
+
+        await using (held.ConfigureAwait(false))
+        {
+            return await RefreshUnderLockAsync(sessionKey, basis).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(Session Session, bool Refreshed)> RefreshUnderLockAsync(string sessionKey, Session basis)
+    {
         // Re-read inside the flight: a flight that finished just before this one may have rotated the session already.
         var current = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false) ?? throw NoSession(sessionKey);
         if (!Session.SameTokens(current, basis))

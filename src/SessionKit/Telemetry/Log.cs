@@ -76,6 +76,9 @@ internal static partial class Log
     [LoggerMessage(301, LogLevel.Information, "Session '{SessionKey}' stored (version {Version}).", EventName = "SessionStored")]
     public static partial void SessionStored(ILogger logger, string sessionKey, long version);
 
+    [LoggerMessage(303, LogLevel.Error, "The session store '{FilePath}' is unusable ({Problem}); kept aside at '{KeptAsidePath}'.", EventName = "StoreFileUnusable")]
+    public static partial void StoreFileUnusable(ILogger logger, string filePath, TokenStoreProblem problem, string? keptAsidePath);
+
     [LoggerMessage(302, LogLevel.Warning, "Server-side sign-out failed (status {StatusCode}): {Description}. The local session is removed anyway.", EventName = "ServerSignOutFailed")]
     public static partial void ServerSignOutFailed(ILogger logger, int? statusCode, string? description);
 }

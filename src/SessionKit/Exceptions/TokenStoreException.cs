@@ -1,0 +1,57 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+namespace SessionKit;
+
+/// <summary>
+/// Thrown when a persistent store cannot give back its session: the file is corrupt, was written with another key, was copied
+/// from another machine or user account, or cannot be read. The message says what to do; no token material is included.
+/// </summary>
+public sealed class TokenStoreException : SessionKitException
+{
+    /// <summary>Initializes a new instance of the <see cref="TokenStoreException"/> class.</summary>
+    public TokenStoreException()
+        : base("The session store could not be read.")
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TokenStoreException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    public TokenStoreException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TokenStoreException"/> class.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public TokenStoreException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="TokenStoreException"/> class.</summary>
+    /// <param name="problem">What is wrong.</param>
+    /// <param name="filePath">The store file.</param>
+    /// <param name="keptAsidePath">Where the unusable file was moved for inspection, if it was.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="innerException">The cause.</param>
+    public TokenStoreException(TokenStoreProblem problem, string filePath, string? keptAsidePath, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Problem = problem;
+        FilePath = filePath;
+        KeptAsidePath = keptAsidePath;
+    }
+
+    /// <summary>Gets what is wrong with the store.</summary>
+    /// <value>The problem; <see cref="TokenStoreProblem.Unreadable"/> when not given.</value>
+    public TokenStoreProblem Problem { get; } = TokenStoreProblem.Unreadable;
+
+    /// <summary>Gets the store file concerned.</summary>
+    /// <value>The path, or <see langword="null"/>.</value>
+    public string? FilePath { get; }
+
+    /// <summary>Gets where the unusable file was moved for inspection.</summary>
+    /// <value>The path, or <see langword="null"/> when the file was left in place (for example when it cannot be read at all).</value>
+    public string? KeptAsidePath { get; }
+}

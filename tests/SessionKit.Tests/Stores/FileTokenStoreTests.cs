@@ -1,0 +1,255 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Text;
+using SessionKit.Testing;
+using SessionKit.Tests.Support;
+
+namespace SessionKit.Tests.Stores;
+
+/// <summary>The file store on real files: round trips, compare-and-swap across instances, permissions, encryption, bad files.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class FileTokenStoreTests
+{
+    private DirectoryInfo _dir = null!;
+    private string _path = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = Directory.CreateTempSubdirectory("sessionkit-store-");
+        _path = Path.Combine(_dir.FullName, "nested", "sessions.dat");
+    }
+
+    [TearDown]
+    public void TearDown() => _dir.Delete(recursive: true);
+
+    [Test]
+    public async Task SetAsync_NewInstance_ReadsTheSameSession()
+    {
+        using var writer = CreateSut();
+        var session = Make(3, "rt-round-trip");
+        await writer.SetAsync("default", session, CancellationToken.None);
+
+        using var reader = CreateSut();
+        var read = await reader.GetAsync("default", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Session.SameTokens(read, session), Is.True);
+            Assert.That(read!.ExpiresAt, Is.EqualTo(session.ExpiresAt));
+            Assert.That(read.UserId, Is.EqualTo("user-1"));
+        });
+    }
+
+    [Test]
+    public async Task TryReplaceAsync_OtherInstanceWroteFirst_RefusesStaleExpected()
+    {
+        using var a = CreateSut();
+        using var b = CreateSut();
+        var v0 = Make(0, "rt-0");
+        await a.SetAsync("default", v0, CancellationToken.None);
+        _ = await b.GetAsync("default", CancellationToken.None);
+
+        var first = await a.TryReplaceAsync("default", v0, Make(1, "rt-a"), CancellationToken.None);
+        var second = await b.TryReplaceAsync("default", v0, Make(1, "rt-b"), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first, Is.True);
+            Assert.That(second, Is.False, "b's expected session is stale: the file changed under it");
+            Assert.That((await b.GetAsync("default", CancellationToken.None))!.RefreshToken, Is.EqualTo("rt-a"));
+        });
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task SetAsync_Unix_FileAndKeyOwnerOnlyFolderPrivateNoPlaintextToken()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False);
+        using var sut = CreateSut();
+        var session = Make(0, "rt-very-secret-refresh");
+
+        await sut.SetAsync("default", session, CancellationToken.None);
+
+        var raw = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(_path));
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.GetUnixFileMode(_path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetUnixFileMode(_path + ".key"), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(File.GetUnixFileMode(Path.GetDirectoryName(_path)!), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute));
+            Assert.That(raw, Does.Not.Contain("rt-very-secret-refresh"));
+            Assert.That(raw, Does.Not.Contain(session.AccessToken.Split('.')[1]));
+            Assert.That(raw, Does.Contain("sessionkit-file-store"));
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(_path)!, "*.tmp-*", SearchOption.TopDirectoryOnly), Is.Empty, "no temp file left behind");
+        });
+    }
+
+    [Test]
+    public async Task GetAsync_TruncatedFile_CorruptKeptAsideThenEmpty()
+    {
+        using var sut = CreateSut();
+        await sut.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
+        var original = await File.ReadAllBytesAsync(_path);
+        await File.WriteAllBytesAsync(_path, original[..(original.Length / 2)]);
+
+        var ex = await GetFailureAsync(CreateSut());
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ex.Problem, Is.EqualTo(TokenStoreProblem.Corrupt));
+            Assert.That(ex.FilePath, Is.EqualTo(_path));
+            Assert.That(ex.Message, Does.Contain(_path).And.Contain("Sign in again"));
+            Assert.That(await File.ReadAllBytesAsync(ex.KeptAsidePath!), Is.EqualTo(original[..(original.Length / 2)]), "the bad file is kept for inspection");
+            Assert.That(await CreateSut().GetAsync("default", CancellationToken.None), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task GetAsync_GarbageFile_Corrupt()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await File.WriteAllTextAsync(_path, "<html>not a store</html>");
+
+        var ex = await GetFailureAsync(CreateSut());
+
+        Assert.That(ex.Problem, Is.EqualTo(TokenStoreProblem.Corrupt));
+    }
+
+    [Test]
+    public async Task GetAsync_KeyReplaced_WrongKey()
+    {
+        using var sut = CreateSut();
+        await sut.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
+        await File.WriteAllBytesAsync(_path + ".key", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+        var ex = await GetFailureAsync(CreateSut());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Problem, Is.EqualTo(TokenStoreProblem.WrongKey));
+            Assert.That(File.Exists(ex.KeptAsidePath), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task GetAsync_FileFromAnotherMachineOrUser_CopiedFromElsewhere()
+    {
+        using var elsewhere = new FileTokenStore(new FileTokenStoreOptions { Path = _path, OwnerIdentity = "machine=laptop-7;user=someone-else" });
+        await elsewhere.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
+
+        var ex = await GetFailureAsync(CreateSut());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.Problem, Is.EqualTo(TokenStoreProblem.CopiedFromElsewhere));
+            Assert.That(ex.Message, Does.Contain("sign in on this host"));
+        });
+    }
+
+    [Test]
+    public async Task SetAsync_AfterCorruptFile_SignInWritesAFreshStoreAndKeepsTheBadOne()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await File.WriteAllTextAsync(_path, "garbage");
+        using var sut = CreateSut();
+
+        await sut.SetAsync("default", Make(0, "rt-new"), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await CreateSut().GetAsync("default", CancellationToken.None))!.RefreshToken, Is.EqualTo("rt-new"));
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(_path)!, "sessions.dat.corrupt-*"), Has.Length.EqualTo(1));
+        });
+    }
+
+    [TestCase("corrupt")]
+    [TestCase("wrong-key")]
+    [TestCase("copied")]
+    public async Task SendAsync_UnusableStore_TypedErrorAndNoNetworkCall(string problem)
+    {
+        await using var server = await GoTrueTestServer.StartAsync();
+        server.AddUser("ada@example.test", "pw");
+        var issued = server.IssueSession("ada@example.test");
+        var expired = new Session { AccessToken = issued.AccessToken, RefreshToken = issued.RefreshToken, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
+        using (var writer = problem == "copied" ? new FileTokenStore(new FileTokenStoreOptions { Path = _path, OwnerIdentity = "other" }) : CreateSut())
+        {
+            await writer.SetAsync("default", expired, CancellationToken.None);
+        }
+
+        if (problem == "corrupt")
+        {
+            await File.WriteAllTextAsync(_path, "{\"format\":\"sessionkit-file-store\",\"version\":1,");
+        }
+        else if (problem == "wrong-key")
+        {
+            await File.WriteAllBytesAsync(_path + ".key", new byte[32]);
+        }
+
+        using var sut = new Harness(server, CreateSut());
+
+        var ex = Assert.ThrowsAsync<TokenStoreException>(() => sut.Api.GetAsync("me"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.FilePath, Is.EqualTo(_path));
+            Assert.That(server.Counters.RefreshRequests, Is.Zero, "no refresh is attempted with an unusable store");
+        });
+        Assert.ThrowsAsync<SessionRequiredException>(() => sut.Api.GetAsync("me"), "the bad file is kept aside: next, a sign-in is required");
+    }
+
+    [Test]
+    public async Task RefreshAsync_TwoCoordinatorsTwoInstancesOneFile_OneServerCallAndTheOtherAdopts()
+    {
+        await using var server = await GoTrueTestServer.StartAsync();
+        server.AddUser("ada@example.test", "pw");
+        var gate = new GatedHandler(holdAfterResponse: true);
+        using var a = new Harness(server, CreateSut(), tokenHandler: gate);
+        using var b = new Harness(server, CreateSut());
+        var issued = server.IssueSession("ada@example.test");
+        var s0 = new Session { AccessToken = issued.AccessToken, RefreshToken = issued.RefreshToken, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
+        await a.Client.SetSessionAsync(s0);
+
+        var first = a.Coordinator.RefreshAsync("default", s0, CancellationToken.None);
+        await gate.Arrived;
+        var second = b.Coordinator.RefreshAsync("default", s0, CancellationToken.None);
+        gate.Release();
+        var results = await Task.WhenAll(first, second);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(server.Counters.RefreshRequests, Is.EqualTo(1), "the second process waited for the lock, re-read the file and adopted");
+            Assert.That(results[1].RefreshToken, Is.EqualTo(results[0].RefreshToken));
+            Assert.That(results[0].RefreshToken, Is.EqualTo(server.ActiveRefreshToken(issued.SessionId)));
+        });
+    }
+
+    private static Session Make(long version, string refreshToken) => new()
+    {
+        AccessToken = TestJwt.Create("user-1"),
+        RefreshToken = refreshToken,
+        ExpiresAt = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero),
+        IssuedAt = new DateTimeOffset(2030, 12, 31, 23, 0, 0, TimeSpan.Zero),
+        Version = version,
+    };
+
+    private static async Task<TokenStoreException> GetFailureAsync(FileTokenStore store)
+    {
+        using (store)
+        {
+            try
+            {
+                await store.GetAsync("default", CancellationToken.None);
+            }
+            catch (TokenStoreException ex)
+            {
+                return ex;
+            }
+        }
+
+        Assert.Fail("expected a TokenStoreException");
+        throw new InvalidOperationException();
+    }
+
+    private FileTokenStore CreateSut() => new(new FileTokenStoreOptions { Path = _path, LockTimeout = TimeSpan.FromSeconds(20) });
+}

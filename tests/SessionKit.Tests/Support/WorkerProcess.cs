@@ -1,0 +1,42 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace SessionKit.Tests.Support;
+
+/// <summary>Runs the SessionKit.FileStoreWorker helper as a real OS process.</summary>
+internal static class WorkerProcess
+{
+    public static string DllPath
+    {
+        get
+        {
+            var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            return Path.Combine(RepositoryRoot.Path, "tests", "SessionKit.FileStoreWorker", "bin", configuration, "net10.0", "SessionKit.FileStoreWorker.dll");
+        }
+    }
+
+    public static Process Start(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(DllPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Waits for the process and returns its exit code, its JSON report (if any) and its error output.</summary>
+    public static async Task<(int ExitCode, JsonElement? Report, string Errors)> FinishAsync(Process process)
+    {
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var text = (await output).Trim();
+        JsonElement? report = text.Length > 0 ? JsonDocument.Parse(text.Split('\n')[^1]).RootElement.Clone() : null;
+        return (process.ExitCode, report, await errors);
+    }
+}
