@@ -12,25 +12,51 @@ namespace SessionKit.Tests;
 public sealed class SampleTests
 {
     [Test]
+    public async Task Sample_FileStoreMode_TwoProcessesShareOneSessionWithoutReuse()
+    {
+        var (exitCode, text) = await RunSampleAsync("--store", "file");
+
+        var summary = System.Text.RegularExpressions.Regex.Match(text, @"Server saw (\d+) refresh requests for (\d+) rotations; refresh_token_already_used: 0\.");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, text);
+            Assert.That(summary.Success, Is.True, text);
+            Assert.That(summary.Groups[1].Value, Is.EqualTo(summary.Groups[2].Value), "one refresh per rotation across both processes");
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(text, "signed out 0 times"), Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task Sample_Run_ExitsZeroWithOneHerdRefreshAndCleanSignOut()
     {
-        var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepositoryRoot.Path, "samples", "SessionKit.Samples.Console", "bin", configuration, "net10.0", "SessionKit.Samples.Console.dll");
-        Assert.That(File.Exists(dll), Is.True, "the sample is built with the solution: " + dll);
-        var start = new ProcessStartInfo("dotnet", $"\"{dll}\"") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var text = await output;
+        var (exitCode, text) = await RunSampleAsync();
 
-        Assert.Multiple(async () =>
+        Assert.Multiple(() =>
         {
-            Assert.That(process.ExitCode, Is.Zero, text + await errors);
+            Assert.That(exitCode, Is.Zero, text);
             Assert.That(text, Does.Contain("100/100 succeeded; refreshes the server saw for the herd: 1"));
             Assert.That(text, Does.Contain("SessionEndedException: reason RefreshTokenAlreadyUsed"));
             Assert.That(text, Does.Contain("token calls since the sign-out: 0"));
             Assert.That(text, Does.Contain("ended cleanly: RefreshTokenAlreadyUsed"));
         });
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunSampleAsync(params string[] arguments)
+    {
+        var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(RepositoryRoot.Path, "samples", "SessionKit.Samples.Console", "bin", configuration, "net10.0", "SessionKit.Samples.Console.dll");
+        Assert.That(File.Exists(dll), Is.True, "the sample is built with the solution: " + dll);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
     }
 }
