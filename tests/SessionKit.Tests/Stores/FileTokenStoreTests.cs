@@ -86,6 +86,27 @@ public sealed class FileTokenStoreTests
     }
 
     [Test]
+    public async Task SetAsync_TempFileLeftByACrashedWriter_SweptOnceStale()
+    {
+        var folder = Path.GetDirectoryName(_path)!;
+        Directory.CreateDirectory(folder);
+        var stale = Path.Combine(folder, ".sessions.dat.tmp-DEADBEEF0001");
+        var fresh = Path.Combine(folder, ".sessions.dat.tmp-DEADBEEF0002");
+        await File.WriteAllTextAsync(stale, "half-written");
+        await File.WriteAllTextAsync(fresh, "being written by another process right now");
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddMinutes(-5));
+        using var sut = CreateSut();
+
+        await sut.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(stale), Is.False);
+            Assert.That(File.Exists(fresh), Is.True, "a young temp file may belong to a writer still at work");
+        });
+    }
+
+    [Test]
     public async Task GetAsync_TruncatedFile_CorruptKeptAsideThenEmpty()
     {
         using var sut = CreateSut();

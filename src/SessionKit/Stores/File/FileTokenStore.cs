@@ -56,6 +56,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private Snapshot? _snapshot;
     private byte[]? _key;
+    private bool _sweptTempFiles;
 
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
     /// <param name="options">Where the file is; defaults when <see langword="null"/>.</param>
@@ -402,6 +403,33 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 
         var info = new FileInfo(_path);
         _snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, sessions);
+        SweepStaleTempFiles();
+    }
+
+    /// <summary>Deletes temporary files a crashed writer left (older than a minute), once per instance, under the write lock.</summary>
+    private void SweepStaleTempFiles()
+    {
+        if (_sweptTempFiles)
+        {
+            return;
+        }
+
+        _sweptTempFiles = true;
+        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1);
+        try
+        {
+            foreach (var stale in Directory.EnumerateFiles(_directory, $".{System.IO.Path.GetFileName(_path)}.tmp-*"))
+            {
+                if (File.GetLastWriteTimeUtc(stale) < cutoff)
+                {
+                    TryDelete(stale);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort.
+        }
     }
 
     private byte[]? LoadKey(bool createIfMissing)
