@@ -146,8 +146,9 @@ public sealed class SessionClient
             {
                 confirmed = await _signOut.SignOutAsync(session, cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException ex)
+            catch (Exception ex)
             {
+                // Whatever the server side does, the local sign-out below must happen.
                 Log.ServerSignOutFailed(_logger, null, ex.GetType().Name);
             }
         }

@@ -44,7 +44,7 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><see cref="GoTrueOptions.AuthUrl"/> is missing or not absolute.</exception>
     public GoTrueTokenClient(HttpClient httpClient, GoTrueOptions options, TimeProvider? timeProvider = null, ILogger<GoTrueTokenClient>? logger = null)
-        : this(ValidateClient(httpClient), options, timeProvider, (ILogger?)logger)
+        : this(HttpClientSource.Fixed(httpClient), options, timeProvider, (ILogger?)logger)
     {
     }
 
@@ -173,12 +173,6 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
         : message.Contains("No Valid Session", StringComparison.OrdinalIgnoreCase) ? SessionEndReason.SessionNotFound
         : message.Contains("User Banned", StringComparison.OrdinalIgnoreCase) ? SessionEndReason.UserBanned
         : SessionEndReason.InvalidGrant;
-
-    private static Func<HttpClient> ValidateClient(HttpClient httpClient)
-    {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        return () => httpClient;
-    }
 
     private HttpRequestMessage CreateRequest(Uri uri, Action<Utf8JsonWriter> writeBody)
     {

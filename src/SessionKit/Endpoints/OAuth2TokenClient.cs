@@ -37,7 +37,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     /// <exception cref="ArgumentNullException"><paramref name="httpClient"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The token endpoint or client id is missing.</exception>
     public OAuth2TokenClient(HttpClient httpClient, OAuth2Options options, TimeProvider? timeProvider = null, ILogger<OAuth2TokenClient>? logger = null)
-        : this(ValidateClient(httpClient), options, timeProvider, (ILogger?)logger)
+        : this(HttpClientSource.Fixed(httpClient), options, timeProvider, (ILogger?)logger)
     {
     }
 
@@ -160,12 +160,6 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
         }
 
         return RefreshOutcome.Faulted(error.IsJson ? error.Message ?? "request refused" : "non-JSON answer from the server or a gateway", status, code);
-    }
-
-    private static Func<HttpClient> ValidateClient(HttpClient httpClient)
-    {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        return () => httpClient;
     }
 
     private HttpRequestMessage CreateRequest(Uri uri, List<KeyValuePair<string, string>> form)

@@ -91,7 +91,14 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     public ValueTask<Session?> GetAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return new(Read().Sessions.GetValueOrDefault(key));
+        try
+        {
+            return new(Read().Sessions.GetValueOrDefault(key));
+        }
+        catch (UnusableStoreFileException)
+        {
+            return ReadUnderLockAsync(key, cancellationToken);
+        }
     }
 
     /// <inheritdoc/>
@@ -198,23 +205,51 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 
     private byte[] AssociatedData() => Encoding.UTF8.GetBytes($"{Format}:v{FormatVersion}:{_owner}");
 
+    /// <summary>Reads again under the write lock; a file still unusable there is moved aside and reported.</summary>
+    private async ValueTask<Session?> ReadUnderLockAsync(string key, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
+            await using (fileLock.ConfigureAwait(false))
+            {
+                try
+                {
+                    return Read().Sessions.GetValueOrDefault(key);
+                }
+                catch (UnusableStoreFileException ex)
+                {
+                    throw Quarantine(ex);
+                }
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async ValueTask<FileLock> LockForWriteAsync(CancellationToken cancellationToken)
+    {
+        OwnerOnly.CreateDirectory(_directory);
+        try
+        {
+            return await FileLock.AcquireAsync(_writeLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be locked: {ex.Message}. Check the permissions of its folder.", ex);
+        }
+    }
+
     /// <summary>Applies <paramref name="change"/> to the current sessions under the write lock and writes them if it returns true.</summary>
     private async ValueTask MutateAsync(Func<Dictionary<string, Session>, bool> change, bool discardUnreadable, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            OwnerOnly.CreateDirectory(_directory);
-            FileLock fileLock;
-            try
-            {
-                fileLock = await FileLock.AcquireAsync(_writeLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be locked: {ex.Message}. Check the permissions of its folder.", ex);
-            }
-
+            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
             await using (fileLock.ConfigureAwait(false))
             {
                 Snapshot current;
@@ -222,9 +257,15 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 {
                     current = Read();
                 }
-                catch (TokenStoreException ex) when (discardUnreadable && ex.KeptAsidePath is not null)
+                catch (UnusableStoreFileException ex)
                 {
-                    // A sign-in or sign-out replaces an unusable file; the bad one was already moved aside.
+                    var failure = Quarantine(ex);
+                    if (!discardUnreadable || failure.KeptAsidePath is null)
+                    {
+                        throw failure;
+                    }
+
+                    // A sign-in or sign-out replaces an unusable file; the bad one is kept aside.
                     current = Snapshot.Empty;
                 }
 
@@ -297,18 +338,18 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
         catch (JsonException ex)
         {
-            throw Quarantine(TokenStoreProblem.Corrupt, "is corrupt (truncated or not a SessionKit store)", "Sign in again to create a new one.", ex);
+            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (truncated or not a SessionKit store)", "Sign in again to create a new one.", ex);
         }
 
         if (!string.Equals(envelope.Owner, _owner, StringComparison.Ordinal))
         {
-            throw Quarantine(TokenStoreProblem.CopiedFromElsewhere, "was written on another machine or by another user account", "Session files cannot be moved between hosts or accounts: sign in on this host.", null);
+            throw new UnusableStoreFileException(TokenStoreProblem.CopiedFromElsewhere, "was written on another machine or by another user account", "Session files cannot be moved between hosts or accounts: sign in on this host.", null);
         }
 
         var key = LoadKey(createIfMissing: false);
         if (key is null)
         {
-            throw Quarantine(TokenStoreProblem.WrongKey, $"cannot be decrypted: its key file '{_keyPath}' is missing", "Sign in again to create a new store and key.", null);
+            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"cannot be decrypted: its key file '{_keyPath}' is missing", "Sign in again to create a new store and key.", null);
         }
 
         byte[] plain;
@@ -323,11 +364,11 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
         catch (FormatException ex)
         {
-            throw Quarantine(TokenStoreProblem.Corrupt, "is corrupt (bad encoding)", "Sign in again to create a new one.", ex);
+            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (bad encoding)", "Sign in again to create a new one.", ex);
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            throw Quarantine(TokenStoreProblem.WrongKey, $"does not decrypt with the key in '{_keyPath}' (the key was replaced, or the file altered)", "Sign in again to create a new store.", ex);
+            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"does not decrypt with the key in '{_keyPath}' (the key was replaced, or the file altered)", "Sign in again to create a new store.", ex);
         }
 
         try
@@ -343,7 +384,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw Quarantine(TokenStoreProblem.Corrupt, "holds unreadable session data", "Sign in again to create a new one.", ex);
+            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "holds unreadable session data", "Sign in again to create a new one.", ex);
         }
         finally
         {
@@ -473,8 +514,9 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
     }
 
-    private TokenStoreException Quarantine(TokenStoreProblem problem, string what, string todo, Exception? cause)
+    private TokenStoreException Quarantine(UnusableStoreFileException unusable)
     {
+        var (problem, what, todo, cause) = (unusable.Problem, unusable.Message, unusable.Todo, unusable.InnerException);
         var aside = $"{_path}.{problem.ToString().ToLowerInvariant()}-{_timeProvider.GetUtcNow():yyyyMMddHHmmssfff}";
         string? keptAt = null;
         try
