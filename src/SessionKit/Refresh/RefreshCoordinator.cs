@@ -94,24 +94,17 @@ public sealed class RefreshCoordinator : IDisposable
     /// <exception cref="SessionEndedException">The server rejected the refresh token, or the session was signed out.</exception>
     /// <exception cref="SessionRefreshException">The refresh failed transiently or was refused as misconfigured; the session is kept.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<Session> RefreshAsync(string sessionKey, Session? seen, CancellationToken cancellationToken)
+    public Task<Session> RefreshAsync(string sessionKey, Session? seen, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionKey);
-        var current = await Store.GetAsync(sessionKey, cancellationToken).ConfigureAwait(false)
-            ?? throw NoSession(sessionKey);
-        if (seen is not null && !Session.SameTokens(current, seen))
+        var read = Store.GetAsync(sessionKey, cancellationToken);
+        if (!read.IsCompletedSuccessfully)
         {
-            Log.RefreshNotNeeded(_logger, sessionKey, current.Version);
-            return current;
+            return ReadThenRefreshAsync(sessionKey, seen, read, cancellationToken);
         }
 
-        if (IsTooRecentToRefresh(current))
-        {
-            Log.RefreshSuppressed(_logger, sessionKey, current.Version);
-            return current;
-        }
-
-        return await JoinOrStart(sessionKey, current).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Synchronous when the store is: joining a flight costs no state machine, which matters for large herds.
+        return Decide(sessionKey, seen, read.Result, cancellationToken);
     }
 
     /// <summary>Completes when every refresh in flight now has finished (successfully or not); for shutdown and tests.</summary>
@@ -135,6 +128,36 @@ public sealed class RefreshCoordinator : IDisposable
 
     /// <summary>Releases the private meter, if one was created.</summary>
     public void Dispose() => _telemetry.Dispose();
+
+    private async Task<Session> ReadThenRefreshAsync(string sessionKey, Session? seen, ValueTask<Session?> read, CancellationToken cancellationToken)
+    {
+        var current = await read.ConfigureAwait(false);
+        return await Decide(sessionKey, seen, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the stored session when it is newer than <paramref name="seen"/> (or must not be refreshed yet), else the flight's result.</summary>
+    private Task<Session> Decide(string sessionKey, Session? seen, Session? current, CancellationToken cancellationToken)
+    {
+        if (current is null)
+        {
+            return Task.FromException<Session>(NoSession(sessionKey));
+        }
+
+        if (seen is not null && !Session.SameTokens(current, seen))
+        {
+            Log.RefreshNotNeeded(_logger, sessionKey, current.Version);
+            return Task.FromResult(current);
+        }
+
+        if (IsTooRecentToRefresh(current))
+        {
+            Log.RefreshSuppressed(_logger, sessionKey, current.Version);
+            return Task.FromResult(current);
+        }
+
+        var flight = JoinOrStart(sessionKey, current);
+        return cancellationToken.CanBeCanceled ? flight.WaitAsync(cancellationToken) : flight;
+    }
 
     /// <summary>Returns the exception for a key with no stored session: why it ended, if this coordinator saw it end.</summary>
     internal SessionKitException NoSession(string sessionKey) =>
