@@ -40,7 +40,7 @@ public sealed class SessionHandler : DelegatingHandler
     private readonly TimeProvider _timeProvider;
     private readonly CoarseClock _clock;
     private readonly ILogger _logger;
-    private readonly SessionKitTelemetry? _telemetry;
+    private readonly SessionKitTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="SessionHandler"/> class.</summary>
     /// <param name="coordinator">The refresh coordinator (and, through it, the store).</param>
@@ -176,7 +176,7 @@ public sealed class SessionHandler : DelegatingHandler
             throw _coordinator.NoSession(key);
         }
 
-        if (session.IsExpiring(_timeProvider.GetUtcNow(), _options.RefreshMargin))
+        if (session.IsExpiring(_clock.UtcNow, _options.RefreshMargin))
         {
             session = await RefreshAheadAsync(key, session, cancellationToken).ConfigureAwait(false);
         }
@@ -216,7 +216,7 @@ public sealed class SessionHandler : DelegatingHandler
 
         response.Dispose();
         request.Headers.Authorization = refreshed.Authorization;
-        if (_telemetry?.RequestRetries.Enabled == true)
+        if (_telemetry.RequestRetries.Enabled)
         {
             _telemetry.RequestRetries.Add(1);
         }
