@@ -131,7 +131,8 @@ public sealed class SessionClient
 
     /// <summary>
     /// Signs out: asks the server to end the session where it can (GoTrue <c>/logout</c>, OAuth 2.0 revocation), then removes
-    /// the session from the store and raises <see cref="SessionEnded"/> with <see cref="SessionEndReason.SignedOut"/>.
+    /// the session from the store (leaving a <see cref="SessionEndReason.SignedOut"/> tombstone that every holder of the store
+    /// sees) and raises <see cref="SessionEnded"/> with <see cref="SessionEndReason.SignedOut"/>, only when a session was stored.
     /// The local sign-out happens even when the server cannot be reached.
     /// </summary>
     /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
@@ -153,7 +154,7 @@ public sealed class SessionClient
             }
         }
 
-        await _coordinator.EndAsync(SessionKey, session, SessionEndReason.SignedOut, null, CancellationToken.None).ConfigureAwait(false);
+        await _coordinator.SignOutLocallyAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
         return confirmed;
     }
 }

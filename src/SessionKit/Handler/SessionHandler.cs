@@ -173,7 +173,7 @@ public sealed class SessionHandler : DelegatingHandler
             }
 
             Log.NoSession(_logger, key);
-            throw _coordinator.NoSession(key);
+            throw await _coordinator.NoSessionAsync(key, cancellationToken).ConfigureAwait(false);
         }
 
         if (session.IsExpiring(_clock.UtcNow, _options.RefreshMargin))

@@ -28,4 +28,7 @@ internal static class RefreshDefaults
     public static readonly TimeSpan CircuitBreakerBreakDuration = TimeSpan.FromSeconds(30);
 
     public static readonly TimeSpan MinimumRefreshInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many keys a coordinator remembers the last reported end of, so each end is raised once per coordinator.</summary>
+    public const int MaxReportedEnds = 4096;
 }

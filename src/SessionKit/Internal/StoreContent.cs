@@ -9,4 +9,7 @@ internal sealed class StoreContent
 {
     [JsonPropertyName("sessions")]
     public Dictionary<string, SessionRecord> Sessions { get; set; } = new(StringComparer.Ordinal);
+
+    [JsonPropertyName("ends")]
+    public Dictionary<string, EndRecord>? Ends { get; set; }
 }

@@ -26,8 +26,10 @@ namespace SessionKit;
 /// </para>
 /// <para>
 /// On rejection the store is read again: if it holds a different refresh token (another process or instance rotated it),
-/// that session is adopted. Only if it still holds the rejected token is it removed, <see cref="SessionEnded"/> raised and
-/// <see cref="SessionEndedException"/> thrown to every waiter.
+/// that session is adopted. Only if it still holds the rejected token is it replaced by a tombstone (<see cref="SessionEnd"/>),
+/// <see cref="SessionEnded"/> raised and <see cref="SessionEndedException"/> thrown to every waiter. Every other coordinator
+/// sharing the store finds the tombstone on its next use of the key and ends the same way: each raises
+/// <see cref="SessionEnded"/> once per end (it remembers the last end of up to 4,096 keys to do so).
 /// </para>
 /// <para>Thread-safe. Register one instance per store (the default of <c>AddSessionKit</c> is a singleton).</para>
 /// </remarks>
@@ -36,7 +38,7 @@ public sealed class RefreshCoordinator : IDisposable
     private static readonly ResiliencePropertyKey<Session> SessionProperty = new("SessionKit.Session");
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Session>> _flights = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SessionEndedEventArgs> _ended = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _reportedEnds = new(StringComparer.Ordinal);
     private readonly ITokenRefresher _refresher;
     private readonly RefreshOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -77,7 +79,10 @@ public sealed class RefreshCoordinator : IDisposable
     /// </summary>
     public event EventHandler<SessionRefreshedEventArgs>? SessionRefreshed;
 
-    /// <summary>Raised once when a session ends (rejected refresh token or sign-out), after it was removed from the store.</summary>
+    /// <summary>
+    /// Raised once per end when a session ends (rejected refresh token or sign-out), after its tombstone was stored; also raised
+    /// once when this coordinator first finds a tombstone another holder of the store wrote.
+    /// </summary>
     public event EventHandler<SessionEndedEventArgs>? SessionEnded;
 
     /// <summary>Gets the store this coordinator writes to.</summary>
@@ -140,7 +145,7 @@ public sealed class RefreshCoordinator : IDisposable
     {
         if (current is null)
         {
-            return Task.FromException<Session>(NoSession(sessionKey));
+            return ThrowNoSessionAsync(sessionKey, cancellationToken);
         }
 
         if (seen is not null && !Session.SameTokens(current, seen))
@@ -159,26 +164,52 @@ public sealed class RefreshCoordinator : IDisposable
         return cancellationToken.CanBeCanceled ? flight.WaitAsync(cancellationToken) : flight;
     }
 
-    /// <summary>Returns the exception for a key with no stored session: why it ended, if this coordinator saw it end.</summary>
-    internal SessionKitException NoSession(string sessionKey) =>
-        _ended.TryGetValue(sessionKey, out var ended)
-            ? new SessionEndedException(ended.Reason, ended.UserId, ended.ErrorCode) { SessionKey = sessionKey }
-            : new SessionRequiredException($"No session is stored under '{sessionKey}'; sign in first.") { SessionKey = sessionKey };
+    /// <summary>
+    /// Returns the exception for a key with no stored session: <see cref="SessionEndedException"/> with the store's tombstone
+    /// (raising <see cref="SessionEnded"/> if this coordinator has not reported that end yet), else <see cref="SessionRequiredException"/>.
+    /// </summary>
+    internal async Task<SessionKitException> NoSessionAsync(string sessionKey, CancellationToken cancellationToken)
+    {
+        var end = await Store.GetEndAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+        return end is null
+            ? new SessionRequiredException($"No session is stored under '{sessionKey}'; sign in first.") { SessionKey = sessionKey }
+            : ReportEnd(sessionKey, end);
+    }
 
-    /// <summary>Stores a session obtained by a sign-in and forgets any earlier end of the key.</summary>
+    /// <summary>Stores a session obtained by a sign-in, replacing any tombstone of the key.</summary>
     internal async Task StoreSignedInAsync(string sessionKey, Session session, CancellationToken cancellationToken)
     {
         await Store.SetAsync(sessionKey, session, cancellationToken).ConfigureAwait(false);
-        _ended.TryRemove(sessionKey, out _);
+        _reportedEnds.TryRemove(sessionKey, out _);
         Log.SessionStored(_logger, sessionKey, session.Version);
     }
 
-    /// <summary>Removes the session and raises <see cref="SessionEnded"/> with <paramref name="reason"/>.</summary>
-    internal async Task EndAsync(string sessionKey, Session? session, SessionEndReason reason, string? errorCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Signs the stored session out locally: replaces it with a <see cref="SessionEndReason.SignedOut"/> tombstone and raises
+    /// <see cref="SessionEnded"/>. Does nothing, and raises nothing, when no session is stored.
+    /// </summary>
+    /// <returns><see langword="true"/> when a session was ended.</returns>
+    internal async Task<bool> SignOutLocallyAsync(string sessionKey, CancellationToken cancellationToken)
     {
-        await Store.RemoveAsync(sessionKey, cancellationToken).ConfigureAwait(false);
-        MarkEnded(sessionKey, reason, session?.UserId, errorCode);
+        while (true)
+        {
+            var current = await Store.GetAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return false;
+            }
+
+            var end = SessionEnd.Create(SessionEndReason.SignedOut, _timeProvider.GetUtcNow(), current.UserId);
+            if (await Store.TryEndAsync(sessionKey, current, end, cancellationToken).ConfigureAwait(false))
+            {
+                ReportEnd(sessionKey, end);
+                return true;
+            }
+        }
     }
+
+    private async Task<Session> ThrowNoSessionAsync(string sessionKey, CancellationToken cancellationToken) =>
+        throw await NoSessionAsync(sessionKey, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// The storm guard: a session this coordinator obtained by a refresh moments ago, still valid, is not refreshed again.
@@ -329,7 +360,8 @@ public sealed class RefreshCoordinator : IDisposable
     private async Task<(Session Session, bool Refreshed)> RefreshUnderLockAsync(string sessionKey, Session basis)
     {
         // Re-read inside the flight: a flight that finished just before this one may have rotated the session already.
-        var current = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false) ?? throw NoSession(sessionKey);
+        var current = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false)
+            ?? throw await NoSessionAsync(sessionKey, CancellationToken.None).ConfigureAwait(false);
         if (!Session.SameTokens(current, basis))
         {
             Log.RefreshNotNeeded(_logger, sessionKey, current.Version);
@@ -358,7 +390,8 @@ public sealed class RefreshCoordinator : IDisposable
                     return (next, true);
                 }
 
-                var latest = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false) ?? throw NoSession(sessionKey);
+                var latest = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false)
+                    ?? throw await NoSessionAsync(sessionKey, CancellationToken.None).ConfigureAwait(false);
                 Log.RefreshLostRace(_logger, sessionKey, latest.Version);
                 return (latest, false);
 
@@ -396,12 +429,15 @@ public sealed class RefreshCoordinator : IDisposable
     private async Task<Session> HandleRejectionAsync(string sessionKey, Session rejected, RefreshOutcome outcome)
     {
         Log.RefreshRejected(_logger, sessionKey, outcome.Reason, outcome.ErrorCode);
+        var end = SessionEnd.Create(outcome.Reason, _timeProvider.GetUtcNow(), rejected.UserId, outcome.ErrorCode, Redact(outcome.Description, rejected));
         while (true)
         {
             var latest = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false);
             if (latest is null)
             {
-                break;
+                // Another holder ended the session meanwhile: report its end (with its reason), else ours.
+                var existing = await Store.GetEndAsync(sessionKey, CancellationToken.None).ConfigureAwait(false);
+                throw ReportEnd(sessionKey, existing ?? end);
             }
 
             if (!string.Equals(latest.RefreshToken, rejected.RefreshToken, StringComparison.Ordinal))
@@ -411,28 +447,71 @@ public sealed class RefreshCoordinator : IDisposable
                 return latest;
             }
 
-            if (await Store.TryReplaceAsync(sessionKey, latest, null, CancellationToken.None).ConfigureAwait(false))
+            if (await Store.TryEndAsync(sessionKey, latest, end, CancellationToken.None).ConfigureAwait(false))
             {
-                break;
+                throw ReportEnd(sessionKey, end);
             }
         }
-
-        MarkEnded(sessionKey, outcome.Reason, rejected.UserId, outcome.ErrorCode);
-        throw new SessionEndedException(outcome.Reason, rejected.UserId, outcome.ErrorCode) { SessionKey = sessionKey };
     }
 
-    private void MarkEnded(string sessionKey, SessionEndReason reason, string? userId, string? errorCode)
+    /// <summary>
+    /// Returns the exception for an ended session and, the first time this coordinator sees <paramref name="end"/>, logs it,
+    /// counts it and raises <see cref="SessionEnded"/>.
+    /// </summary>
+    private SessionEndedException ReportEnd(string sessionKey, SessionEnd end)
     {
-        var args = new SessionEndedEventArgs(sessionKey, reason, userId, errorCode);
-        _ended[sessionKey] = args;
-        Log.SessionEnded(_logger, sessionKey, reason);
-        if (_telemetry.SessionsEnded.Enabled)
+        if (MarkReported(sessionKey, end.Id))
         {
-            _telemetry.SessionsEnded.Add(1, new KeyValuePair<string, object?>("sessionkit.session.end_reason", reason.ToString()));
+            Log.SessionEnded(_logger, sessionKey, end.Reason);
+            if (_telemetry.SessionsEnded.Enabled)
+            {
+                _telemetry.SessionsEnded.Add(1, new KeyValuePair<string, object?>("sessionkit.session.end_reason", end.Reason.ToString()));
+            }
+
+            Raise(SessionEnded, new SessionEndedEventArgs(sessionKey, end), nameof(SessionEnded));
         }
 
-        Raise(SessionEnded, args, nameof(SessionEnded));
+        return new SessionEndedException(end) { SessionKey = sessionKey };
     }
+
+    /// <summary>Records that this coordinator reported <paramref name="endId"/> for the key; false when it already had.</summary>
+    private bool MarkReported(string sessionKey, string endId)
+    {
+        while (true)
+        {
+            if (_reportedEnds.TryGetValue(sessionKey, out var previous))
+            {
+                if (string.Equals(previous, endId, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                if (_reportedEnds.TryUpdate(sessionKey, endId, previous))
+                {
+                    return true;
+                }
+            }
+            else if (_reportedEnds.TryAdd(sessionKey, endId))
+            {
+                if (_reportedEnds.Count > RefreshDefaults.MaxReportedEnds)
+                {
+                    // Bounded memory: forget the older half (arbitrary order). At worst a long-forgotten end is reported again.
+                    foreach (var stale in _reportedEnds.Keys.Take(RefreshDefaults.MaxReportedEnds / 2))
+                    {
+                        if (!string.Equals(stale, sessionKey, StringComparison.Ordinal))
+                        {
+                            _reportedEnds.TryRemove(stale, out _);
+                        }
+                    }
+                }
+
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Gets how many keys this coordinator remembers an end of (for tests: it is bounded).</summary>
+    internal int ReportedEndCount => _reportedEnds.Count;
 
     private async Task<RefreshOutcome> ExecuteAsync(string sessionKey, Session current)
     {

@@ -101,6 +101,43 @@ public sealed class SessionClientTests
     }
 
     [Test]
+    public async Task SignOutAsync_NothingStored_RaisesNoEvent()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        var ended = new List<SessionEndedEventArgs>();
+        sut.SessionEnded += (_, e) => ended.Add(e);
+
+        await sut.SignOutAsync();
+        await sut.SignOutAsync();
+        await sut.ForKey("never-signed-in").SignOutAsync();
+
+        Assert.That(ended, Has.Count.EqualTo(1), "only a sign-out that removed a session raises SessionEnded");
+    }
+
+    [Test]
+    public async Task SignOutAsync_AnotherAppSharesTheStore_ItFailsWithSignedOutAndRaisesOnce()
+    {
+        using var first = new Harness(_server, timeProvider: _time);
+        using var second = new Harness(_server, store: first.Store, timeProvider: _time);
+        await first.Client.SignInWithPasswordAsync(Email, "open sesame");
+        var ended = new List<SessionEndedEventArgs>();
+        second.Client.SessionEnded += (_, e) => ended.Add(e);
+
+        await first.Client.SignOutAsync();
+        var ex = Assert.ThrowsAsync<SessionEndedException>(() => second.Api.GetAsync("me"));
+        Assert.ThrowsAsync<SessionEndedException>(() => second.Api.GetAsync("me"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Reason, Is.EqualTo(SessionEndReason.SignedOut), "not 'no session stored, sign in first'");
+            Assert.That(ex.UserId, Is.Not.Null);
+            Assert.That(ended, Has.Count.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task SignOutAsync_ServerUnreachable_StillSignsOutLocally()
     {
         using var harness = new Harness(_server, timeProvider: _time);

@@ -43,6 +43,47 @@ public sealed class FileTokenStoreTests
     }
 
     [Test]
+    public async Task TryEndAsync_OtherInstance_SeesTheTombstoneUntilTheNextSignIn()
+    {
+        using var a = CreateSut();
+        using var b = CreateSut();
+        var v0 = Make(0, "rt-0");
+        await a.SetAsync("default", v0, CancellationToken.None);
+        var end = SessionEnd.Create(SessionEndReason.RefreshTokenAlreadyUsed, new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero), "user-1", "refresh_token_already_used", "Invalid Refresh Token: Already Used");
+
+        var ended = await a.TryEndAsync("default", v0, end, CancellationToken.None);
+        var seenByB = await b.GetEndAsync("default", CancellationToken.None);
+        await b.SetAsync("default", Make(0, "rt-fresh"), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ended, Is.True);
+            Assert.That(seenByB, Is.Not.Null);
+            Assert.That(seenByB!.Id, Is.EqualTo(end.Id));
+            Assert.That(seenByB.Reason, Is.EqualTo(SessionEndReason.RefreshTokenAlreadyUsed));
+            Assert.That(seenByB.ErrorDescription, Is.EqualTo("Invalid Refresh Token: Already Used"));
+            Assert.That(seenByB.EndedAt, Is.EqualTo(end.EndedAt));
+            Assert.That(await a.GetEndAsync("default", CancellationToken.None), Is.Null, "a sign-in replaces the tombstone");
+            Assert.That((await a.GetAsync("default", CancellationToken.None))!.RefreshToken, Is.EqualTo("rt-fresh"));
+        });
+    }
+
+    [Test]
+    public async Task TryEndAsync_StaleExpected_RefusesAndKeepsTheSession()
+    {
+        using var sut = CreateSut();
+        await sut.SetAsync("default", Make(1, "rt-1"), CancellationToken.None);
+
+        var ended = await sut.TryEndAsync("default", Make(0, "rt-0"), SessionEnd.Create(SessionEndReason.SignedOut, DateTimeOffset.UnixEpoch), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ended, Is.False);
+            Assert.That((await sut.GetAsync("default", CancellationToken.None))!.RefreshToken, Is.EqualTo("rt-1"));
+        });
+    }
+
+    [Test]
     public async Task TryReplaceAsync_OtherInstanceWroteFirst_RefusesStaleExpected()
     {
         using var a = CreateSut();

@@ -3,7 +3,7 @@
 namespace SessionKit.Tests.Support;
 
 /// <summary>An in-memory store whose compare-and-swap writes can be held at a gate.</summary>
-internal sealed class GatedStore : ITokenStore
+internal sealed class GatedStore : ITokenStore, IRefreshLock
 {
     private readonly InMemoryTokenStore _inner = new();
     private TaskCompletionSource _gate = Open();
@@ -27,6 +27,12 @@ internal sealed class GatedStore : ITokenStore
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => _inner.RemoveAsync(key, cancellationToken);
+
+    public ValueTask<SessionEnd?> GetEndAsync(string key, CancellationToken cancellationToken) => _inner.GetEndAsync(key, cancellationToken);
+
+    public ValueTask<bool> TryEndAsync(string key, Session expected, SessionEnd end, CancellationToken cancellationToken) => _inner.TryEndAsync(key, expected, end, cancellationToken);
+
+    public ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken) => _inner.AcquireRefreshLockAsync(sessionKey, cancellationToken);
 
     private static TaskCompletionSource Open()
     {

@@ -5,7 +5,7 @@ using System.Collections.Concurrent;
 namespace SessionKit.Tests.Support;
 
 /// <summary>An in-memory store that records every write that would move a key back to an older session version.</summary>
-internal sealed class MonotonicStore : ITokenStore
+internal sealed class MonotonicStore : ITokenStore, IRefreshLock
 {
     private readonly InMemoryTokenStore _inner = new();
     private readonly ConcurrentQueue<string> _violations = new();
@@ -27,4 +27,10 @@ internal sealed class MonotonicStore : ITokenStore
     }
 
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => _inner.RemoveAsync(key, cancellationToken);
+
+    public ValueTask<SessionEnd?> GetEndAsync(string key, CancellationToken cancellationToken) => _inner.GetEndAsync(key, cancellationToken);
+
+    public ValueTask<bool> TryEndAsync(string key, Session expected, SessionEnd end, CancellationToken cancellationToken) => _inner.TryEndAsync(key, expected, end, cancellationToken);
+
+    public ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken) => _inner.AcquireRefreshLockAsync(sessionKey, cancellationToken);
 }

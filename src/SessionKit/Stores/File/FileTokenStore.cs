@@ -42,6 +42,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     private const int KeySize = 32;
     private const int NonceSize = 12;
     private const int TagSize = 16;
+    private const int MaxEnds = 1000;
 
     private readonly string _path;
     private readonly string _keyPath;
@@ -97,7 +98,23 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
         catch (UnusableStoreFileException)
         {
-            return ReadUnderLockAsync(key, cancellationToken);
+            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Sessions.GetValueOrDefault(k), cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TokenStoreException">The file is corrupt, encrypted with another key, copied from elsewhere or unreadable.</exception>
+    public ValueTask<SessionEnd?> GetEndAsync(string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            return new(Read().Ends.GetValueOrDefault(key));
+        }
+        catch (UnusableStoreFileException)
+        {
+            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Ends.GetValueOrDefault(k), cancellationToken);
         }
     }
 
@@ -109,9 +126,10 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(session);
         await MutateAsync(
-            sessions =>
+            (sessions, ends) =>
             {
                 sessions[key] = session;
+                ends.Remove(key);
                 return true;
             },
             discardUnreadable: true,
@@ -126,7 +144,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         var swapped = false;
         await MutateAsync(
-            sessions =>
+            (sessions, ends) =>
             {
                 var current = sessions.GetValueOrDefault(key);
                 if (!Session.SameTokens(current, expected))
@@ -141,6 +159,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 }
 
                 sessions[key] = replacement;
+                ends.Remove(key);
                 return true;
             },
             discardUnreadable: false,
@@ -149,11 +168,44 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     }
 
     /// <inheritdoc/>
+    /// <remarks>At most <c>1,000</c> tombstones are kept per file; the oldest are forgotten first.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="key"/>, <paramref name="expected"/> or <paramref name="end"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TokenStoreException">The file is unusable or cannot be written.</exception>
+    public async ValueTask<bool> TryEndAsync(string key, Session expected, SessionEnd end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(end);
+        var ended = false;
+        await MutateAsync(
+            (sessions, ends) =>
+            {
+                if (!Session.SameTokens(sessions.GetValueOrDefault(key), expected))
+                {
+                    return false;
+                }
+
+                ended = true;
+                sessions.Remove(key);
+                ends[key] = end;
+                while (ends.Count > MaxEnds)
+                {
+                    ends.Remove(ends.MinBy(e => e.Value.EndedAt).Key);
+                }
+
+                return true;
+            },
+            discardUnreadable: false,
+            cancellationToken).ConfigureAwait(false);
+        return ended;
+    }
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await MutateAsync(sessions => sessions.Remove(key), discardUnreadable: true, cancellationToken).ConfigureAwait(false);
+        await MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -206,7 +258,8 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     private byte[] AssociatedData() => Encoding.UTF8.GetBytes($"{Format}:v{FormatVersion}:{_owner}");
 
     /// <summary>Reads again under the write lock; a file still unusable there is moved aside and reported.</summary>
-    private async ValueTask<Session?> ReadUnderLockAsync(string key, CancellationToken cancellationToken)
+    private async ValueTask<T?> ReadUnderLockAsync<T>(string key, Func<Snapshot, string, T?> pick, CancellationToken cancellationToken)
+        where T : class
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -216,7 +269,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
             {
                 try
                 {
-                    return Read().Sessions.GetValueOrDefault(key);
+                    return pick(Read(), key);
                 }
                 catch (UnusableStoreFileException ex)
                 {
@@ -244,7 +297,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     }
 
     /// <summary>Applies <paramref name="change"/> to the current sessions under the write lock and writes them if it returns true.</summary>
-    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, bool> change, bool discardUnreadable, CancellationToken cancellationToken)
+    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, Dictionary<string, SessionEnd>, bool> change, bool discardUnreadable, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -270,9 +323,10 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 }
 
                 var sessions = new Dictionary<string, Session>(current.Sessions, StringComparer.Ordinal);
-                if (change(sessions))
+                var ends = new Dictionary<string, SessionEnd>(current.Ends, StringComparer.Ordinal);
+                if (change(sessions, ends))
                 {
-                    Write(sessions);
+                    Write(sessions, ends);
                 }
             }
         }
@@ -319,12 +373,13 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
             throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be read: {ex.Message}. Check its permissions and the disk.", ex);
         }
 
-        var snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, Decode(bytes));
+        var (decodedSessions, decodedEnds) = Decode(bytes);
+        var snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, decodedSessions, decodedEnds);
         _snapshot = snapshot;
         return snapshot;
     }
 
-    private Dictionary<string, Session> Decode(byte[] bytes)
+    private (Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends) Decode(byte[] bytes)
     {
         Envelope envelope;
         try
@@ -380,7 +435,13 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 sessions[name] = record.ToSession();
             }
 
-            return sessions;
+            var ends = new Dictionary<string, SessionEnd>(StringComparer.Ordinal);
+            foreach (var (name, record) in content.Ends ?? [])
+            {
+                ends[name] = record.ToEnd();
+            }
+
+            return (sessions, ends);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
@@ -392,13 +453,22 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
     }
 
-    private void Write(Dictionary<string, Session> sessions)
+    private void Write(Dictionary<string, Session> sessions, Dictionary<string, SessionEnd> ends)
     {
         var key = LoadKey(createIfMissing: true)!;
         var content = new StoreContent();
         foreach (var (name, session) in sessions)
         {
             content.Sessions[name] = SessionRecord.From(session);
+        }
+
+        if (ends.Count > 0)
+        {
+            content.Ends = new Dictionary<string, EndRecord>(StringComparer.Ordinal);
+            foreach (var (name, end) in ends)
+            {
+                content.Ends[name] = EndRecord.From(end);
+            }
         }
 
         var plain = JsonSerializer.SerializeToUtf8Bytes(content, FileStoreJsonContext.Default.StoreContent);
@@ -443,7 +513,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
 
         var info = new FileInfo(_path);
-        _snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, sessions);
+        _snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, sessions, ends);
         SweepStaleTempFiles();
     }
 
@@ -551,9 +621,9 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     }
 
     /// <summary>A parsed file, valid while the file's timestamp and length are unchanged.</summary>
-    private sealed record Snapshot(DateTime LastWriteUtc, long Length, Dictionary<string, Session> Sessions)
+    private sealed record Snapshot(DateTime LastWriteUtc, long Length, Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends)
     {
-        public static readonly Snapshot Empty = new(DateTime.MinValue, -1, new Dictionary<string, Session>(StringComparer.Ordinal));
+        public static readonly Snapshot Empty = new(DateTime.MinValue, -1, new Dictionary<string, Session>(StringComparer.Ordinal), new Dictionary<string, SessionEnd>(StringComparer.Ordinal));
     }
 
     private sealed class Releaser(FileLock fileLock, SemaphoreSlim gate) : IAsyncDisposable
