@@ -462,7 +462,7 @@ public sealed class RefreshCoordinator : IDisposable
     {
         if (MarkReported(sessionKey, end.Id))
         {
-            Log.SessionEnded(_logger, sessionKey, end.Reason);
+            Log.SessionEnded(_logger, sessionKey, end.Reason, end.ErrorCode, end.ErrorDescription);
             if (_telemetry.SessionsEnded.Enabled)
             {
                 _telemetry.SessionsEnded.Add(1, new KeyValuePair<string, object?>("sessionkit.session.end_reason", end.Reason.ToString()));

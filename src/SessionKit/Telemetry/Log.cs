@@ -52,8 +52,8 @@ internal static partial class Log
     [LoggerMessage(207, LogLevel.Information, "Session '{SessionKey}' was rotated by another holder (stored version {Version}); adopting it instead of signing out.", EventName = "RefreshAdopted")]
     public static partial void RefreshAdopted(ILogger logger, string sessionKey, long version);
 
-    [LoggerMessage(208, LogLevel.Warning, "Session '{SessionKey}' ended: {Reason}.", EventName = "SessionEnded")]
-    public static partial void SessionEnded(ILogger logger, string sessionKey, SessionEndReason reason);
+    [LoggerMessage(208, LogLevel.Warning, "Session '{SessionKey}' ended: {Reason} (code {ErrorCode}): {Description}.", EventName = "SessionEnded")]
+    public static partial void SessionEnded(ILogger logger, string sessionKey, SessionEndReason reason, string? errorCode, string? description);
 
     [LoggerMessage(209, LogLevel.Error, "The token endpoint refused the refresh of session '{SessionKey}' (status {StatusCode}, code {ErrorCode}): {Description}. This points at a configuration error; the session is kept.", EventName = "RefreshFaulted")]
     public static partial void RefreshFaulted(ILogger logger, string sessionKey, int? statusCode, string? errorCode, string? description);
