@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 namespace SessionKit;
 
 /// <summary>Options of <c>AddSessionKit</c>: which token endpoint to use, and the resilience policy of refreshes.</summary>
-/// <remarks>Configure exactly one server with <see cref="UseGoTrue"/> or <see cref="UseOAuth2"/>, or register your own <see cref="ITokenRefresher"/>.</remarks>
+/// <remarks>
+/// Configure exactly one server with <see cref="UseGoTrue"/> or <see cref="UseOAuth2"/>,
+/// or register your own <see cref="ITokenRefresher"/>. Calling one of them again updates the same options; calling the other one
+/// throws <see cref="InvalidOperationException"/> (and setting both <see cref="GoTrue"/> and <see cref="OAuth2"/> by hand fails at start).
+/// </remarks>
 public sealed class SessionKitOptions
 {
     /// <summary>Gets or sets the Supabase Auth (GoTrue) server options.</summary>
@@ -27,25 +31,62 @@ public sealed class SessionKitOptions
     /// <param name="authUrl">The Auth base URL, for example <c>https://&lt;project-ref&gt;.supabase.co/auth/v1</c>.</param>
     /// <param name="apiKey">The project API key (the <c>apikey</c> header), or <see langword="null"/>.</param>
     /// <returns>These options, for chaining.</returns>
+    /// <remarks>
+    /// A second call updates the same <see cref="GoTrue"/> options: <paramref name="authUrl"/> is replaced, <paramref name="apiKey"/>
+    /// when it is not <see langword="null"/>, and every other setting is kept.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="authUrl"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="UseOAuth2"/> was called before: a client talks to one server.</exception>
     public SessionKitOptions UseGoTrue(Uri authUrl, string? apiKey = null)
     {
         ArgumentNullException.ThrowIfNull(authUrl);
-        GoTrue = new GoTrueOptions { AuthUrl = authUrl, ApiKey = apiKey };
+        if (OAuth2 is not null)
+        {
+            throw new InvalidOperationException("SessionKit: UseGoTrue(...) after UseOAuth2(...); configure one token endpoint, GoTrue or OAuth2, not both.");
+        }
+
+        GoTrue ??= new GoTrueOptions();
+        GoTrue.AuthUrl = authUrl;
+        if (apiKey is not null)
+        {
+            GoTrue.ApiKey = apiKey;
+        }
+
         return this;
     }
 
-    /// <summary>Uses an OAuth 2.0 token endpoint.</summary>
+    /// <summary>Uses an OAuth 2.0 token endpoint, optionally configuring the rest of its options (scope, revocation endpoint, client authentication, ...).</summary>
     /// <param name="tokenEndpoint">The token endpoint URL.</param>
     /// <param name="clientId">The client id.</param>
     /// <param name="clientSecret">The client secret of a confidential client, or <see langword="null"/>.</param>
+    /// <param name="configure">Configures the <see cref="OAuth2Options"/> after the arguments above are applied, for example
+    /// <c>o =&gt; o.Scope = "openid offline_access"</c>; <see langword="null"/> for none.</param>
     /// <returns>These options, for chaining.</returns>
+    /// <remarks>
+    /// Repeated calls merge into the same <see cref="OAuth2"/> options: <paramref name="tokenEndpoint"/> and <paramref name="clientId"/>
+    /// are replaced, <paramref name="clientSecret"/> when it is not <see langword="null"/>, every other setting made before is kept,
+    /// and then <paramref name="configure"/> runs on that same object.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="tokenEndpoint"/> or <paramref name="clientId"/> is <see langword="null"/>.</exception>
-    public SessionKitOptions UseOAuth2(Uri tokenEndpoint, string clientId, string? clientSecret = null)
+    /// <exception cref="InvalidOperationException"><see cref="UseGoTrue"/> was called before: a client talks to one server.</exception>
+    public SessionKitOptions UseOAuth2(Uri tokenEndpoint, string clientId, string? clientSecret = null, Action<OAuth2Options>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(tokenEndpoint);
         ArgumentNullException.ThrowIfNull(clientId);
-        OAuth2 = new OAuth2Options { TokenEndpoint = tokenEndpoint, ClientId = clientId, ClientSecret = clientSecret };
+        if (GoTrue is not null)
+        {
+            throw new InvalidOperationException("SessionKit: UseOAuth2(...) after UseGoTrue(...); configure one token endpoint, GoTrue or OAuth2, not both.");
+        }
+
+        OAuth2 ??= new OAuth2Options();
+        OAuth2.TokenEndpoint = tokenEndpoint;
+        OAuth2.ClientId = clientId;
+        if (clientSecret is not null)
+        {
+            OAuth2.ClientSecret = clientSecret;
+        }
+
+        configure?.Invoke(OAuth2);
         return this;
     }
 }

@@ -88,7 +88,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_options.TokenEndpoint!, form);
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return failure ?? Classify(response!);
+        return failure ?? Classify(response!, session);
     }
 
     /// <inheritdoc/>
@@ -137,7 +137,13 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     }
 
     /// <summary>Classifies an OAuth 2.0 token endpoint answer to a refresh.</summary>
-    internal static RefreshOutcome Classify(EndpointResponse response)
+    /// <param name="response">The answer.</param>
+    /// <param name="presented">The session whose refresh token was sent: its tokens are redacted from the server's text.</param>
+    /// <remarks>
+    /// A rejection carries the server's <c>error_description</c> (redacted, then capped) as its <see cref="RefreshOutcome.Description"/>,
+    /// so "already redeemed" and "no longer valid" can be told apart.
+    /// </remarks>
+    internal static RefreshOutcome Classify(EndpointResponse response, Session? presented = null)
     {
         var status = response.Status;
         if (response.IsSuccess)
@@ -147,11 +153,11 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
                 : RefreshOutcome.Transient("unusable success response: " + problem, status);
         }
 
-        var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null);
+        var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null, presented);
         var code = error.OAuthError;
         if (status is 400 or 401 && code == "invalid_grant")
         {
-            return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, error.Message);
+            return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, error.ErrorDescription ?? error.Message);
         }
 
         if (code is "temporarily_unavailable" or "server_error" || status is 408 or 409 or 425 or 429 or >= 500 or < 400)

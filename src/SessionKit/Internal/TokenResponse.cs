@@ -4,7 +4,10 @@ using System.Text.Json;
 
 namespace SessionKit.Internal;
 
-/// <summary>Parses a successful token response (RFC 6749 §5.1, GoTrue's session object) into a <see cref="Session"/>.</summary>
+/// <summary>
+/// Parses a successful token response (RFC 6749 §5.1, GoTrue's session object) into a <see cref="Session"/>. The user id is
+/// GoTrue's <c>user.id</c>, else the OpenID Connect <c>id_token</c>'s <c>sub</c>, else (on the session) the access token's <c>sub</c>.
+/// </summary>
 internal static class TokenResponse
 {
     /// <summary>Tries to read a session from <paramref name="body"/>.</summary>
@@ -115,6 +118,13 @@ internal static class TokenResponse
                 && user.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
             {
                 userId = id.GetString();
+            }
+
+            // OpenID Connect: with an opaque access token the user id comes from the ID token's sub (read, not validated:
+            // it names the user for events and tombstones and authorizes nothing).
+            if (string.IsNullOrEmpty(userId) && root.TryGetProperty("id_token", out var idToken) && idToken.ValueKind == JsonValueKind.String)
+            {
+                userId = JwtInspector.TryGetSubject(idToken.GetString());
             }
 
             session = new Session

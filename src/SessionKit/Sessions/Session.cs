@@ -52,7 +52,11 @@ public sealed class Session
     public required DateTimeOffset ExpiresAt { get; init; }
 
     /// <summary>Gets the instant this session was received, by the local clock.</summary>
-    /// <value>Defaults to <see langword="null"/> (unknown). Used to keep the proactive-refresh margin below half the token lifetime.</value>
+    /// <value>
+    /// Defaults to <see langword="null"/> (unknown). Set it when you build a session by hand (or use <see cref="FromTokenResponse"/>,
+    /// which does): it keeps the proactive-refresh margin below half the token lifetime, so a short-lived token is not refreshed
+    /// on every request, and it bounds the storm guard that answers a 401 right after a refresh without refreshing again.
+    /// </value>
     public DateTimeOffset? IssuedAt { get; init; }
 
     /// <summary>Gets the token type returned by the server.</summary>
@@ -84,6 +88,54 @@ public sealed class Session
     /// <summary>Gets the version of this session, which grows by one with each rotation.</summary>
     /// <value>Defaults to 0 for a session created by a sign-in.</value>
     public long Version { get; init; }
+
+    /// <summary>
+    /// Creates the session a token response describes, for sessions obtained by a sign-in flow SessionKit does not run
+    /// (authorization code with PKCE, device code, a native SDK): <see cref="IssuedAt"/> is now and <see cref="ExpiresAt"/> is now
+    /// plus <paramref name="expiresIn"/>, both by <paramref name="timeProvider"/>'s clock.
+    /// </summary>
+    /// <param name="accessToken">The <c>access_token</c>.</param>
+    /// <param name="refreshToken">The <c>refresh_token</c>, or <see langword="null"/> when the server issued none.</param>
+    /// <param name="expiresIn">
+    /// The <c>expires_in</c> (for example <c>TimeSpan.FromSeconds(json.expires_in)</c>), or <see langword="null"/> when the response had
+    /// none: the access token's JWT <c>exp</c> is then used, else the expiry is unknown and the session is refreshed only after a 401.
+    /// Zero means the access token is already expired.
+    /// </param>
+    /// <param name="idToken">The OpenID Connect <c>id_token</c>, or <see langword="null"/>: its <c>sub</c> (read, not validated) supplies <see cref="UserId"/>.</param>
+    /// <param name="userId">The user id, or <see langword="null"/>; when set it wins over the ID token's and the access token's <c>sub</c>.</param>
+    /// <param name="timeProvider">The clock the session was received by; <see cref="TimeProvider.System"/> when <see langword="null"/>. Use the one SessionKit uses.</param>
+    /// <returns>A session at <see cref="Version"/> 0, ready for <see cref="SessionClient.SetSessionAsync(Session, CancellationToken)"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="accessToken"/> is null or empty, or <paramref name="refreshToken"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="expiresIn"/> is negative.</exception>
+    public static Session FromTokenResponse(
+        string accessToken,
+        string? refreshToken,
+        TimeSpan? expiresIn,
+        string? idToken = null,
+        string? userId = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accessToken);
+        if (refreshToken is { Length: 0 })
+        {
+            throw new ArgumentException("The refresh token is empty; pass null when the server issued none.", nameof(refreshToken));
+        }
+
+        if (expiresIn is { } lifetime)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.Zero, nameof(expiresIn));
+        }
+
+        var now = (timeProvider ?? TimeProvider.System).GetUtcNow();
+        return new Session
+        {
+            AccessToken = accessToken,
+            RefreshToken = refreshToken,
+            ExpiresAt = expiresIn is { } e ? now + e : JwtInspector.TryGetExpiry(accessToken) ?? DateTimeOffset.MaxValue,
+            IssuedAt = now,
+            UserId = string.IsNullOrEmpty(userId) ? JwtInspector.TryGetSubject(idToken) : userId,
+        };
+    }
 
     /// <summary>Gets the cached <c>Authorization</c> header value for this session, built once and reused by every request.</summary>
     internal AuthenticationHeaderValue Authorization => _authorization ??= new AuthenticationHeaderValue("Bearer", _accessToken);

@@ -63,7 +63,7 @@ public sealed class SessionKitServiceCollectionExtensionsTests
         using var host = BuildHost(s => s.AddSessionKit(o =>
         {
             o.UseGoTrue(new Uri("https://auth.example.test/auth/v1"));
-            o.UseOAuth2(new Uri("https://login.example.test/token"), "app");
+            o.OAuth2 = new OAuth2Options { TokenEndpoint = new Uri("https://login.example.test/token"), ClientId = "app" };
         }));
 
         var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());

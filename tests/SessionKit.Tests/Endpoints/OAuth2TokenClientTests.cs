@@ -130,6 +130,63 @@ public sealed class OAuth2TokenClientTests
         Assert.That(confirmed, Is.True);
     }
 
+    [Test]
+    public async Task RefreshAsync_OpaqueAccessTokenWithIdToken_UserIdFromIdTokenSub()
+    {
+        using var mock = new MockHttpMessageHandler();
+        var body = $$"""{"access_token":"opaque-access","token_type":"Bearer","expires_in":300,"refresh_token":"r2","id_token":"{{TestJwt.Create("user-42")}}"}""";
+        mock.When(HttpMethod.Post, TokenUrl).Respond("application/json", body);
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.Session!.UserId, Is.EqualTo("user-42"));
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidGrantWithDescription_RejectionCarriesServerDescription()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.BadRequest, "application/json",
+            """{"error":"invalid_grant","error_description":"The specified refresh token has already been redeemed.","error_uri":"https://documentation.openiddict.com/errors/ID2012"}""");
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected));
+            Assert.That(outcome.ErrorCode, Is.EqualTo("invalid_grant"));
+            Assert.That(outcome.Description, Is.EqualTo("The specified refresh token has already been redeemed."));
+        });
+    }
+
+    [TestCase(150, TestName = "RefreshAsync_DescriptionEchoesTokenAcrossTheCut_NoFragmentSurvives")]
+    [TestCase(20, TestName = "RefreshAsync_DescriptionEchoesTokenBeforeTheCut_RedactedThenCapped")]
+    public async Task RefreshAsync_DescriptionEchoesToken_NoTokenMaterial(int prefixLength)
+    {
+        const string Token = "rt-SECRET-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        var text = new string('x', prefixLength) + " the token presented was " + Token + " and it is not valid here any more, "
+            + string.Concat(Enumerable.Repeat("padding ", 30));
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.BadRequest, "application/json",
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = "invalid_grant", ["error_description"] = text }));
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(new Session { AccessToken = "a1", RefreshToken = Token, ExpiresAt = DateTimeOffset.UnixEpoch }, CancellationToken.None);
+
+        var description = outcome.Description!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(description.Length, Is.LessThanOrEqualTo(201));
+            Assert.That(description, Does.StartWith(new string('x', prefixLength) + " the token presented was"));
+            for (var i = 0; i + 6 <= Token.Length; i++)
+            {
+                Assert.That(description, Does.Not.Contain(Token.Substring(i, 6)), "no six characters of the token survive");
+            }
+        });
+    }
+
     private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
 
     private static OAuth2TokenClient CreateSut(MockHttpMessageHandler mock, OAuth2Options options)

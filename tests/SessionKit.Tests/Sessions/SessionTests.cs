@@ -71,4 +71,53 @@ public sealed class SessionTests
 
         Assert.That(second, Is.SameAs(first));
     }
+
+    [Test]
+    public void FromTokenResponse_ExpiresIn_IssuedAtNowAndExpiryByTheClock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+
+        var sut = Session.FromTokenResponse("opaque-access", "r1", TimeSpan.FromSeconds(300), timeProvider: clock);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sut.IssuedAt, Is.EqualTo(Now));
+            Assert.That(sut.ExpiresAt, Is.EqualTo(Now.AddSeconds(300)));
+            Assert.That(sut.RefreshToken, Is.EqualTo("r1"));
+            Assert.That(sut.Version, Is.Zero);
+            Assert.That(sut.IsExpiring(Now.AddSeconds(100), TimeSpan.FromMinutes(10)), Is.False, "the margin is capped at half the lifetime");
+        });
+    }
+
+    [Test]
+    public void FromTokenResponse_IdToken_UserIdFromItsSub()
+    {
+        var sut = Session.FromTokenResponse("opaque-access", "r1", TimeSpan.FromMinutes(5), idToken: TestJwt.Create("user-7"));
+
+        Assert.That(sut.UserId, Is.EqualTo("user-7"));
+    }
+
+    [Test]
+    public void FromTokenResponse_UserIdGiven_WinsOverIdToken()
+    {
+        var sut = Session.FromTokenResponse("opaque-access", "r1", TimeSpan.FromMinutes(5), idToken: TestJwt.Create("user-7"), userId: "explicit");
+
+        Assert.That(sut.UserId, Is.EqualTo("explicit"));
+    }
+
+    [Test]
+    public void FromTokenResponse_NoExpiresIn_ExpiryFromJwtExp()
+    {
+        var exp = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var sut = Session.FromTokenResponse(TestJwt.Create("u", exp), null, expiresIn: null);
+
+        Assert.That(sut.ExpiresAt, Is.EqualTo(exp));
+    }
+
+    [Test]
+    public void FromTokenResponse_NegativeExpiresIn_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Session.FromTokenResponse("a", "r", TimeSpan.FromSeconds(-1)));
+    }
 }
