@@ -29,7 +29,8 @@ public sealed class MultiClientLoopbackTests
             RevokeFamilyOnReuse = false,
         });
         server.AddUser(Email, "pw");
-        var store = new InMemoryTokenStore();
+        // A store without a refresh lock (the in-memory and file stores have one, which would make B wait for A).
+        var store = new LockFreeStore(new InMemoryTokenStore());
         var gate = new GatedHandler(holdAfterResponse: false);
         using var a = new Harness(server, store, _time);
         using var b = new Harness(server, store, _time, tokenHandler: gate);
