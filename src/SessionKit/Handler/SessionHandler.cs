@@ -157,13 +157,18 @@ public sealed class SessionHandler : DelegatingHandler
 
         request.Headers.Authorization = session.Authorization;
         var sending = base.SendAsync(request, cancellationToken);
-        if ((!_options.RetryOnUnauthorized && !_options.FollowRedirects)
-            || (sending.IsCompletedSuccessfully && !NeedsAttention(sending.Result.StatusCode)))
+        if (!_options.RetryOnUnauthorized && !_options.FollowRedirects)
         {
             return sending;
         }
 
-        return ContinueAsync(request, new Exchange(key, session, uri, null, true), sending, cancellationToken);
+        if (sending.IsCompletedSuccessfully)
+        {
+            var response = sending.Result;
+            return NeedsAttention(response.StatusCode) ? ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken) : sending;
+        }
+
+        return AwaitResponseAsync(request, key, session, uri, sending, cancellationToken);
     }
 
     private static bool CanResend(HttpContent? content) => content switch
@@ -208,15 +213,34 @@ public sealed class SessionHandler : DelegatingHandler
             return sending;
         }
 
-        return ContinueAsync(request, new Exchange(null, null, uri, callerHeader, callerHeaderKnown), sending, cancellationToken);
+        return PassThroughAsync(request, new Exchange(null, null, uri, callerHeader, callerHeaderKnown), sending, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> PassThroughAsync(HttpRequestMessage request, Exchange exchange, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    {
+        var response = await sending.ConfigureAwait(false);
+        return RedirectTarget.IsRedirect(response.StatusCode)
+            ? await ContinueAsync(request, exchange, response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    /// <summary>The hot path's answer arrives later (a real connection): a small state machine, the full one only when the answer needs it.</summary>
+    private async Task<HttpResponseMessage> AwaitResponseAsync(HttpRequestMessage request, string key, Session session, Uri? uri, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    {
+        var response = await sending.ConfigureAwait(false);
+        return NeedsAttention(response.StatusCode)
+            ? await ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken).ConfigureAwait(false)
+            : response;
     }
 
     private async Task<HttpResponseMessage> AttachThenSendAsync(HttpRequestMessage request, string key, ValueTask<Session?> read, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri;
         var session = await AttachAsync(request, key, read, cancellationToken).ConfigureAwait(false);
-        var sending = base.SendAsync(request, cancellationToken);
-        return await ContinueAsync(request, new Exchange(key, session, uri, null, true), sending, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return NeedsAttention(response.StatusCode)
+            ? await ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken).ConfigureAwait(false)
+            : response;
     }
 
     /// <summary>Attaches the current token for <paramref name="key"/> (refreshing it first when it expires within the margin); returns the session sent, or <see langword="null"/> when the request goes out anonymously.</summary>
@@ -244,8 +268,8 @@ public sealed class SessionHandler : DelegatingHandler
         return session;
     }
 
-    /// <summary>Handles the answer of the first hop already in flight: one refresh and retry on a 401 to our token, then redirects, hop by hop.</summary>
-    private async Task<HttpResponseMessage> ContinueAsync(HttpRequestMessage request, Exchange exchange, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    /// <summary>Handles the first hop's answer: one refresh and retry on a 401 to our token, then redirects, hop by hop.</summary>
+    private async Task<HttpResponseMessage> ContinueAsync(HttpRequestMessage request, Exchange exchange, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var (key, sent, sentUri, callerHeader, callerHeaderKnown) = exchange;
         var firstUri = sentUri;
@@ -253,7 +277,6 @@ public sealed class SessionHandler : DelegatingHandler
         var hops = 0;
         while (true)
         {
-            var response = await sending.ConfigureAwait(false);
             if (sent is not null && !retried && _options.RetryOnUnauthorized && response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 retried = true;
@@ -331,7 +354,7 @@ public sealed class SessionHandler : DelegatingHandler
             }
 
             sentUri = target;
-            sending = base.SendAsync(request, cancellationToken);
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
     }
 
