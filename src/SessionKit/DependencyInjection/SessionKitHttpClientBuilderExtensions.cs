@@ -24,6 +24,14 @@ public static class SessionKitHttpClientBuilderExtensions
     /// Requires <c>AddSessionKit</c>. A new handler is created for each handler chain the factory builds (the factory's
     /// lifetime rules apply); the coordinator and store it uses are singletons. Add it after resilience handlers that retry
     /// whole requests, so each retry gets the current token.
+    /// <para>
+    /// SessionKit follows this client's redirects itself: <c>AllowAutoRedirect</c> is turned off on the primary handler (a
+    /// <see cref="SocketsHttpHandler"/> or <see cref="HttpClientHandler"/>, also one set with
+    /// <c>ConfigurePrimaryHttpMessageHandler</c> before or after this call, or wrapped in <see cref="DelegatingHandler"/>s), and
+    /// the <see cref="SessionHandler"/> re-checks the origin at every hop (see <see cref="SessionHandlerOptions.FollowRedirects"/>).
+    /// A primary handler of another type keeps its own redirect behaviour; the handler then never refreshes or retries on a 401
+    /// that followed a redirect below it.
+    /// </para>
     /// </remarks>
     public static IHttpClientBuilder AddSessionHandler(this IHttpClientBuilder builder, Action<SessionHandlerOptions>? configure = null)
     {
@@ -50,10 +58,13 @@ public static class SessionKitHttpClientBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionHandlerOptions>, SessionHandlerOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SessionHandlerOptions>, SessionHandlerBaseAddressSetup>());
 
+        // SessionKit owns redirects for this client: the handler follows them and checks the origin at every hop.
+        AutoRedirect.TurnOffFor(services, name);
+
         return builder.AddHttpMessageHandler(sp => new SessionHandler(
             sp.GetRequiredService<RefreshCoordinator>(),
             sp.GetRequiredService<IOptionsMonitor<SessionHandlerOptions>>().Get(name),
-            sp.GetRequiredService<TimeProvider>(),
+            timeProvider: null,
             sp.GetService<ILogger<SessionHandler>>()));
     }
 }

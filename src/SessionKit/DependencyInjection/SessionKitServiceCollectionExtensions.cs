@@ -12,7 +12,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers SessionKit's services.</summary>
 public static class SessionKitServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> used for token-endpoint calls. Configure it with <c>services.AddHttpClient(TokenEndpointClientName)</c>; never add a <see cref="SessionHandler"/> to it.</summary>
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> used for token-endpoint calls. Configure it with <c>services.AddHttpClient(TokenEndpointClientName)</c>;
+    /// never add a <see cref="SessionHandler"/> to it. Its primary handler never follows redirects (SessionKit turns
+    /// <c>AllowAutoRedirect</c> off, also on a primary handler you configure): a 3xx is an unusable answer, so the refresh token
+    /// is never re-posted to another host.
+    /// </summary>
     public const string TokenEndpointClientName = "SessionKit.TokenEndpoint";
 
     /// <summary>
@@ -37,6 +42,9 @@ public static class SessionKitServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
         services.AddHttpClient(TokenEndpointClientName);
+
+        // A redirect from the token endpoint is an unusable answer (Transient), never followed with the refresh token.
+        AutoRedirect.TurnOffFor(services, TokenEndpointClientName);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();

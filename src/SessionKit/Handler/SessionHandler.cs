@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +20,28 @@ namespace SessionKit;
 /// built once per session and reused. A second 401 is returned to the caller as it is.
 /// </para>
 /// <para>
+/// A 401 causes a refresh only when it answers SessionKit's own token, sent to an allowed origin by this handler, and its
+/// <c>WWW-Authenticate</c> challenge is about the token (none, no <c>Bearer</c> challenge, or <c>Bearer</c> with
+/// <c>error="invalid_token"</c> or no error code). <c>insufficient_scope</c>, any 403, and a 401 to a request whose token a
+/// handler below this one dropped (an auto-redirect) are returned as they are.
+/// </para>
+/// <para>
+/// Redirects: with <see cref="SessionHandlerOptions.FollowRedirects"/> (the default) this handler follows 300, 301, 302, 303,
+/// 307 and 308 itself, like <see cref="HttpClientHandler"/> (at most <see cref="SessionHandlerOptions.MaxRedirects"/> hops,
+/// POST after 301/302 and anything but GET/HEAD after 303 become GET without content, relative locations resolved, the
+/// fragment kept, never from https to http), and checks the origin at every hop: an allowed origin gets the current token
+/// from the store, any other origin gets no <c>Authorization</c> header at all, and a 401 from it never causes a refresh.
+/// <c>AddSessionHandler</c> turns off <c>AllowAutoRedirect</c> on the client's primary handler so redirects reach this
+/// handler. When you build the pipeline yourself, do the same on the inner handler: if a handler below follows a redirect, it
+/// drops the token on the way (as .NET does), this handler sees that the request was redirected, and it returns the 401 of
+/// the redirected request without refreshing, so a same-origin redirect then fails where it would have succeeded.
+/// </para>
+/// <para>
+/// An <c>Authorization</c> header the caller set (on the request or through <see cref="HttpClient.DefaultRequestHeaders"/>)
+/// is left alone: no session token replaces it, its 401 causes no refresh, and on a redirect it is kept only while the
+/// origin stays the original request's.
+/// </para>
+/// <para>
 /// A request is retried after a 401 only when its content can be sent twice: no content, or <see cref="ByteArrayContent"/>
 /// (including <see cref="StringContent"/> and <see cref="FormUrlEncodedContent"/>), <see cref="ReadOnlyMemoryContent"/>,
 /// <see cref="JsonContent"/>, or a <see cref="MultipartContent"/> made of those. Other content (a <see cref="StreamContent"/>)
@@ -27,7 +50,8 @@ namespace SessionKit;
 /// <para>
 /// Failures surface as <see cref="SessionRequiredException"/>, <see cref="SessionEndedException"/> or
 /// <see cref="SessionRefreshException"/>. A proactive refresh that fails while the token is still valid does not fail the
-/// request: it goes out with the current token. Synchronous <c>Send</c> is not supported.
+/// request: it goes out with the current token. Synchronous <c>Send</c> is not supported. Expiry is judged with the
+/// coordinator's <see cref="TimeProvider"/>, the clock of its storm guard, so both always agree.
 /// </para>
 /// <para>Create one per handler chain (the <c>IHttpClientFactory</c> does); the coordinator and store it uses are shared.</para>
 /// </remarks>
@@ -38,17 +62,19 @@ public sealed class SessionHandler : DelegatingHandler
     private readonly SessionHandlerOptions _options;
     private readonly AllowedOrigin[] _allowedOrigins;
     private readonly TimeProvider _timeProvider;
-    private readonly CoarseClock _clock;
     private readonly ILogger _logger;
     private readonly SessionKitTelemetry _telemetry;
 
     /// <summary>Initializes a new instance of the <see cref="SessionHandler"/> class.</summary>
-    /// <param name="coordinator">The refresh coordinator (and, through it, the store).</param>
+    /// <param name="coordinator">The refresh coordinator (and, through it, the store and the clock).</param>
     /// <param name="options">The handler options; <see cref="SessionHandlerOptions.AllowedOrigins"/> must name at least one origin.</param>
-    /// <param name="timeProvider">The clock used to judge expiry; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">
+    /// The clock used to judge expiry: the coordinator's when <see langword="null"/>. Expiry and the coordinator's storm guard must
+    /// read one clock, so any other instance is refused.
+    /// </param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="coordinator"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">No allowed origin is configured, or one is not an absolute URL.</exception>
+    /// <exception cref="ArgumentException">No allowed origin is configured, one is not an absolute URL, or <paramref name="timeProvider"/> is not the coordinator's clock.</exception>
     public SessionHandler(RefreshCoordinator coordinator, SessionHandlerOptions options, TimeProvider? timeProvider = null, ILogger<SessionHandler>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
@@ -63,12 +89,16 @@ public sealed class SessionHandler : DelegatingHandler
             throw new ArgumentException("Every entry of SessionHandlerOptions.AllowedOrigins must be an absolute URL.", nameof(options));
         }
 
+        if (timeProvider is not null && !ReferenceEquals(timeProvider, coordinator.TimeProvider))
+        {
+            throw new ArgumentException("The handler must judge expiry with the coordinator's clock (its storm guard reads it too): pass the TimeProvider given to the RefreshCoordinator, or null.", nameof(timeProvider));
+        }
+
         _coordinator = coordinator;
         _store = coordinator.Store;
         _options = options;
         _allowedOrigins = [.. options.AllowedOrigins.Select(AllowedOrigin.From)];
-        _timeProvider = timeProvider ?? TimeProvider.System;
-        _clock = new CoarseClock(_timeProvider);
+        _timeProvider = coordinator.TimeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _telemetry = coordinator.Telemetry;
     }
@@ -89,38 +119,56 @@ public sealed class SessionHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!IsAllowed(request.RequestUri))
+        var uri = request.RequestUri;
+        if (!IsAllowed(uri))
         {
-            if (_logger.IsEnabled(LogLevel.Trace) && request.RequestUri is { IsAbsoluteUri: true } uri)
+            if (_logger.IsEnabled(LogLevel.Trace) && uri is { IsAbsoluteUri: true })
             {
                 Log.OriginNotAllowed(_logger, uri.GetLeftPart(UriPartial.Authority));
             }
 
-            return base.SendAsync(request, cancellationToken);
+            // The caller's header (if any) is looked at only if a redirect needs it, so this path touches no header.
+            return PassThrough(request, uri, callerHeader: null, callerHeaderKnown: false, cancellationToken);
         }
 
-        var key = _options.SessionKeySelector?.Invoke(request) ?? _options.SessionKey;
+        if (request.Headers.Authorization is { } header && header is not SessionAuthorizationHeader)
+        {
+            if (_logger.IsEnabled(LogLevel.Trace))
+            {
+                Log.CallerAuthorization(_logger, uri!.GetLeftPart(UriPartial.Authority));
+            }
+
+            return PassThrough(request, uri, header, callerHeaderKnown: true, cancellationToken);
+        }
+
+        var key = KeyOf(request);
         var read = _store.GetAsync(key, cancellationToken);
         if (!read.IsCompletedSuccessfully)
         {
-            return ReadThenSendAsync(request, key, read, cancellationToken);
+            return AttachThenSendAsync(request, key, read, cancellationToken);
         }
 
         // The hot path: a cached session that is not expiring. No state machine, no lock, the header value is reused.
         var session = read.Result;
-        if (session is null || session.IsExpiring(_clock.UtcNow, _options.RefreshMargin))
+        if (session is null || session.IsExpiring(_timeProvider.GetUtcNow(), _options.RefreshMargin))
         {
-            return SendWithSessionAsync(request, key, session, cancellationToken);
+            return AttachThenSendAsync(request, key, read, cancellationToken);
         }
 
         request.Headers.Authorization = session.Authorization;
         var sending = base.SendAsync(request, cancellationToken);
-        if (!_options.RetryOnUnauthorized || (sending.IsCompletedSuccessfully && sending.Result.StatusCode != HttpStatusCode.Unauthorized))
+        if (!_options.RetryOnUnauthorized && !_options.FollowRedirects)
         {
             return sending;
         }
 
-        return AwaitResponseAsync(request, key, session, sending, cancellationToken);
+        if (sending.IsCompletedSuccessfully)
+        {
+            var response = sending.Result;
+            return NeedsAttention(response.StatusCode) ? ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken) : sending;
+        }
+
+        return AwaitResponseAsync(request, key, session, uri, sending, cancellationToken);
     }
 
     private static bool CanResend(HttpContent? content) => content switch
@@ -130,6 +178,14 @@ public sealed class SessionHandler : DelegatingHandler
         MultipartContent multipart => multipart.All(CanResend),
         _ => false,
     };
+
+    private static string OriginOf(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
+
+    private bool NeedsAttention(HttpStatusCode status) =>
+        (status == HttpStatusCode.Unauthorized && _options.RetryOnUnauthorized)
+        || (_options.FollowRedirects && RedirectTarget.IsRedirect(status));
+
+    private string KeyOf(HttpRequestMessage request) => _options.SessionKeySelector?.Invoke(request) ?? _options.SessionKey;
 
     private bool IsAllowed(Uri? uri)
     {
@@ -149,58 +205,188 @@ public sealed class SessionHandler : DelegatingHandler
         return false;
     }
 
-    private async Task<HttpResponseMessage> ReadThenSendAsync(HttpRequestMessage request, string key, ValueTask<Session?> read, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> PassThrough(HttpRequestMessage request, Uri? uri, AuthenticationHeaderValue? callerHeader, bool callerHeaderKnown, CancellationToken cancellationToken)
     {
-        var session = await read.ConfigureAwait(false);
-        return await SendWithSessionAsync(request, key, session, cancellationToken).ConfigureAwait(false);
+        var sending = base.SendAsync(request, cancellationToken);
+        if (!_options.FollowRedirects || (sending.IsCompletedSuccessfully && !RedirectTarget.IsRedirect(sending.Result.StatusCode)))
+        {
+            return sending;
+        }
+
+        return PassThroughAsync(request, new Exchange(null, null, uri, callerHeader, callerHeaderKnown), sending, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> AwaitResponseAsync(HttpRequestMessage request, string key, Session session, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> PassThroughAsync(HttpRequestMessage request, Exchange exchange, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
     {
         var response = await sending.ConfigureAwait(false);
-        return response.StatusCode == HttpStatusCode.Unauthorized
-            ? await RetryAfterUnauthorizedAsync(request, key, session, response, cancellationToken).ConfigureAwait(false)
+        return RedirectTarget.IsRedirect(response.StatusCode)
+            ? await ContinueAsync(request, exchange, response, cancellationToken).ConfigureAwait(false)
             : response;
     }
 
-    private async Task<HttpResponseMessage> SendWithSessionAsync(HttpRequestMessage request, string key, Session? session, CancellationToken cancellationToken)
+    /// <summary>The hot path's answer arrives later (a real connection): a small state machine, the full one only when the answer needs it.</summary>
+    private async Task<HttpResponseMessage> AwaitResponseAsync(HttpRequestMessage request, string key, Session session, Uri? uri, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
     {
+        var response = await sending.ConfigureAwait(false);
+        return NeedsAttention(response.StatusCode)
+            ? await ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    private async Task<HttpResponseMessage> AttachThenSendAsync(HttpRequestMessage request, string key, ValueTask<Session?> read, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri;
+        var session = await AttachAsync(request, key, read, cancellationToken).ConfigureAwait(false);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return NeedsAttention(response.StatusCode)
+            ? await ContinueAsync(request, new Exchange(key, session, uri, null, true), response, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    /// <summary>Attaches the current token for <paramref name="key"/> (refreshing it first when it expires within the margin); returns the session sent, or <see langword="null"/> when the request goes out anonymously.</summary>
+    private async Task<Session?> AttachAsync(HttpRequestMessage request, string key, ValueTask<Session?> read, CancellationToken cancellationToken)
+    {
+        var session = await read.ConfigureAwait(false);
         if (session is null)
         {
             if (!_options.RequireSession)
             {
-                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = null;
+                return null;
             }
 
             Log.NoSession(_logger, key);
             throw await _coordinator.NoSessionAsync(key, cancellationToken).ConfigureAwait(false);
         }
 
-        if (session.IsExpiring(_clock.UtcNow, _options.RefreshMargin))
+        if (session.IsExpiring(_timeProvider.GetUtcNow(), _options.RefreshMargin))
         {
             session = await RefreshAheadAsync(key, session, cancellationToken).ConfigureAwait(false);
         }
 
         request.Headers.Authorization = session.Authorization;
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return response.StatusCode == HttpStatusCode.Unauthorized && _options.RetryOnUnauthorized
-            ? await RetryAfterUnauthorizedAsync(request, key, session, response, cancellationToken).ConfigureAwait(false)
-            : response;
+        return session;
     }
 
-    private async Task<HttpResponseMessage> RetryAfterUnauthorizedAsync(HttpRequestMessage request, string key, Session session, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>Handles the first hop's answer: one refresh and retry on a 401 to our token, then redirects, hop by hop.</summary>
+    private async Task<HttpResponseMessage> ContinueAsync(HttpRequestMessage request, Exchange exchange, HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        var (key, sent, sentUri, callerHeader, callerHeaderKnown) = exchange;
+        var firstUri = sentUri;
+        var retried = false;
+        var hops = 0;
+        while (true)
+        {
+            if (sent is not null && !retried && _options.RetryOnUnauthorized && response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                retried = true;
+                var refreshed = await RefreshAfterUnauthorizedAsync(request, key!, sent, sentUri, response, cancellationToken).ConfigureAwait(false);
+                if (refreshed is null)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+                request.Headers.Authorization = refreshed.Authorization;
+                sent = refreshed;
+                sentUri = request.RequestUri;
+                if (_telemetry.RequestRetries.Enabled)
+                {
+                    _telemetry.RequestRetries.Add(1);
+                }
+
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.Unauthorized)
+                {
+                    Log.UnauthorizedAfterRetry(_logger, key!, refreshed.Version);
+                }
+            }
+
+            var target = _options.FollowRedirects ? RedirectTarget.Of(request.RequestUri, response) : null;
+            if (target is null)
+            {
+                return response;
+            }
+
+            if (++hops > _options.MaxRedirects)
+            {
+                Log.RedirectLimitReached(_logger, _options.MaxRedirects);
+                return response;
+            }
+
+            if (!callerHeaderKnown)
+            {
+                // A request that started at another origin: only now does its own header matter.
+                callerHeader = request.Headers.Authorization is { } header && header is not SessionAuthorizationHeader ? header : null;
+                callerHeaderKnown = true;
+            }
+
+            var status = response.StatusCode;
+            response.Dispose();
+            if (RedirectTarget.BecomesGet(status, request.Method))
+            {
+                request.Method = HttpMethod.Get;
+                request.Content = null;
+                if (request.Headers.TransferEncodingChunked == true)
+                {
+                    request.Headers.TransferEncodingChunked = false;
+                }
+            }
+
+            var from = request.RequestUri!;
+            request.RequestUri = target;
+            var allowed = callerHeader is null && IsAllowed(target);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.RedirectFollowed(_logger, (int)status, OriginOf(from), OriginOf(target), hops, allowed);
+            }
+
+            if (allowed)
+            {
+                key ??= KeyOf(request);
+                sent = await AttachAsync(request, key, _store.GetAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Another origin gets no token; the caller's own header stays only while the origin is the original request's.
+                sent = null;
+                request.Headers.Authorization = callerHeader is not null && firstUri is not null && RedirectTarget.SameOrigin(target, firstUri) ? callerHeader : null;
+            }
+
+            sentUri = target;
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Refreshes after a 401 to the token this handler attached; <see langword="null"/> when the 401 is returned as it is.</summary>
+    private async Task<Session?> RefreshAfterUnauthorizedAsync(HttpRequestMessage request, string key, Session sent, Uri? sentUri, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        // A handler below followed a redirect (rewriting the URI and dropping our header): the 401 is not about our token,
+        // and a retry would carry a fresh token to wherever the redirect led.
+        var answered = response.RequestMessage?.RequestUri ?? request.RequestUri;
+        if (!ReferenceEquals(request.Headers.Authorization, sent.Authorization) || request.RequestUri != sentUri || answered != sentUri)
+        {
+            Log.UnauthorizedAfterInnerRedirect(_logger);
+            return null;
+        }
+
+        if (!BearerChallenge.InvitesRefresh(response.Headers, out var challengeError))
+        {
+            Log.UnauthorizedNotTokenProblem(_logger, key, challengeError);
+            return null;
+        }
+
         if (!CanResend(request.Content))
         {
             Log.NotRetriable(_logger);
-            return response;
+            return null;
         }
 
-        Log.UnauthorizedRetry(_logger, key, session.Version);
+        Log.UnauthorizedRetry(_logger, key, sent.Version);
         Session refreshed;
         try
         {
-            refreshed = await _coordinator.RefreshAsync(key, session, cancellationToken).ConfigureAwait(false);
+            refreshed = await _coordinator.RefreshAsync(key, sent, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -208,26 +394,8 @@ public sealed class SessionHandler : DelegatingHandler
             throw;
         }
 
-        if (Session.SameTokens(refreshed, session))
-        {
-            // The storm guard held the refresh back: a retry would send the same token. Return the 401 as it is.
-            return response;
-        }
-
-        response.Dispose();
-        request.Headers.Authorization = refreshed.Authorization;
-        if (_telemetry.RequestRetries.Enabled)
-        {
-            _telemetry.RequestRetries.Add(1);
-        }
-
-        var retried = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (retried.StatusCode == HttpStatusCode.Unauthorized)
-        {
-            Log.UnauthorizedAfterRetry(_logger, key, refreshed.Version);
-        }
-
-        return retried;
+        // The storm guard held the refresh back: a retry would send the same token. Return the 401 as it is.
+        return Session.SameTokens(refreshed, sent) ? null : refreshed;
     }
 
     private async Task<Session> RefreshAheadAsync(string key, Session session, CancellationToken cancellationToken)
@@ -244,4 +412,7 @@ public sealed class SessionHandler : DelegatingHandler
             return latest ?? session;
         }
     }
+
+    /// <summary>What the handler knows about a request in flight: its session key, the session it carries, where it went, and the caller's own header.</summary>
+    private readonly record struct Exchange(string? Key, Session? Sent, Uri? SentUri, AuthenticationHeaderValue? CallerHeader, bool CallerHeaderKnown);
 }

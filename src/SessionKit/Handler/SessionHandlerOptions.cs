@@ -33,7 +33,27 @@ public sealed class SessionHandlerOptions
     /// <value>Defaults to <see langword="true"/>: <see cref="SessionRequiredException"/> (or <see cref="SessionEndedException"/> after an end) is thrown. When <see langword="false"/>, the request goes out anonymously.</value>
     public bool RequireSession { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether a 401 answer triggers a refresh and one retry.</summary>
+    /// <summary>
+    /// Gets or sets a value indicating whether a 401 answer triggers a refresh and one retry. Only a 401 to a request that
+    /// carried SessionKit's token to an allowed origin counts, and only when its <c>WWW-Authenticate</c> challenge is about the
+    /// token: no challenge, no <c>Bearer</c> challenge, or a <c>Bearer</c> challenge with <c>error="invalid_token"</c> or no
+    /// error code. <c>insufficient_scope</c> (and any 403) is returned as it is.
+    /// </summary>
     /// <value>Defaults to <see langword="true"/>.</value>
     public bool RetryOnUnauthorized { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the handler follows redirects itself, checking the origin at every hop: an allowed
+    /// origin gets the current token, any other origin gets none (and its 401 never causes a refresh).
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="true"/>. <c>AddSessionHandler</c> turns off <c>AllowAutoRedirect</c> on the client's primary
+    /// handler so the redirects reach this handler; when <see langword="false"/>, 3xx answers are returned to the caller.
+    /// </value>
+    public bool FollowRedirects { get; set; } = true;
+
+    /// <summary>Gets or sets the most redirects one request follows; the last 3xx is returned to the caller beyond it.</summary>
+    /// <value>Defaults to 50, as <see cref="HttpClientHandler.MaxAutomaticRedirections"/>.</value>
+    [Range(1, 1000)]
+    public int MaxRedirects { get; set; } = HandlerDefaults.MaxRedirects;
 }

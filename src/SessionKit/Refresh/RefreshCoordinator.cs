@@ -131,6 +131,9 @@ public sealed class RefreshCoordinator : IDisposable
     /// <summary>Gets the telemetry instruments shared with the handlers using this coordinator.</summary>
     internal SessionKitTelemetry Telemetry => _telemetry;
 
+    /// <summary>Gets the clock of every expiry and storm-guard decision; handlers using this coordinator read the same one.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
+
     /// <summary>Releases the private meter, if one was created.</summary>
     public void Dispose() => _telemetry.Dispose();
 

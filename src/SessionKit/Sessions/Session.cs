@@ -138,7 +138,7 @@ public sealed class Session
     }
 
     /// <summary>Gets the cached <c>Authorization</c> header value for this session, built once and reused by every request.</summary>
-    internal AuthenticationHeaderValue Authorization => _authorization ??= new AuthenticationHeaderValue("Bearer", _accessToken);
+    internal AuthenticationHeaderValue Authorization => _authorization ??= new SessionAuthorizationHeader(_accessToken);
 
     /// <summary>Returns whether the access token expires at or before <paramref name="now"/> plus <paramref name="margin"/>.</summary>
     /// <param name="now">The current time.</param>

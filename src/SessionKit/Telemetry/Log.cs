@@ -31,6 +31,21 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Trace, "Not attaching a token to a request for origin {Origin}: not an allowed origin.", EventName = "OriginNotAllowed")]
     public static partial void OriginNotAllowed(ILogger logger, string origin);
 
+    [LoggerMessage(108, LogLevel.Debug, "Following a {StatusCode} redirect from {FromOrigin} to {ToOrigin} (hop {Hop}); the target origin is allowed: {Allowed}.", EventName = "RedirectFollowed")]
+    public static partial void RedirectFollowed(ILogger logger, int statusCode, string fromOrigin, string toOrigin, int hop, bool allowed);
+
+    [LoggerMessage(109, LogLevel.Warning, "A request was redirected more than {MaxRedirects} times; returning the last redirect to the caller.", EventName = "RedirectLimitReached")]
+    public static partial void RedirectLimitReached(ILogger logger, int maxRedirects);
+
+    [LoggerMessage(110, LogLevel.Debug, "Request got 401 with session '{SessionKey}' but its challenge is not about the token (error {ChallengeError}); returning it without refreshing.", EventName = "UnauthorizedNotTokenProblem")]
+    public static partial void UnauthorizedNotTokenProblem(ILogger logger, string sessionKey, string? challengeError);
+
+    [LoggerMessage(111, LogLevel.Warning, "Request got 401 after a handler below SessionHandler followed a redirect (and dropped the token); returning it without refreshing. Turn off AllowAutoRedirect on the inner handler so SessionKit follows redirects itself.", EventName = "UnauthorizedAfterInnerRedirect")]
+    public static partial void UnauthorizedAfterInnerRedirect(ILogger logger);
+
+    [LoggerMessage(112, LogLevel.Trace, "The request to {Origin} carries the caller's own Authorization header; leaving it alone.", EventName = "CallerAuthorization")]
+    public static partial void CallerAuthorization(ILogger logger, string origin);
+
     [LoggerMessage(201, LogLevel.Debug, "Refreshing session '{SessionKey}' (version {Version}).", EventName = "RefreshStarting")]
     public static partial void RefreshStarting(ILogger logger, string sessionKey, long version);
 
