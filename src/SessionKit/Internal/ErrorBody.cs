@@ -8,10 +8,13 @@ namespace SessionKit.Internal;
 /// The error fields of a token-endpoint answer, read from any of the GoTrue shapes (legacy <c>error_code</c>/<c>msg</c>,
 /// 2024-01-01 <c>code</c>/<c>message</c>) or the OAuth 2.0 shape (<c>error</c>/<c>error_description</c>).
 /// </summary>
+/// <remarks>
+/// <see cref="Message"/> is the server's text as sent (bounded only by the body cap): redact and cap it with
+/// <see cref="SafeText.RedactThenCap"/> before it reaches an outcome, a message or a log. Cutting first would leave a token's
+/// prefix behind.
+/// </remarks>
 internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAuthError, string? Message)
 {
-    private const int MaxMessageLength = 200;
-
     /// <summary>Parses <paramref name="body"/>; <paramref name="versionedShape"/> says the response echoed <c>X-Supabase-Api-Version</c> ≥ 2024-01-01.</summary>
     public static ErrorBody Parse(byte[]? body, bool versionedShape, string? codeHeader)
     {
@@ -56,7 +59,7 @@ internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAu
                 }
             }
 
-            return new(true, code, oauthError, Truncate(message));
+            return new(true, code, oauthError, message);
         }
         catch (JsonException)
         {
@@ -75,7 +78,4 @@ internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAu
         value = null;
         return false;
     }
-
-    private static string? Truncate(string? message) =>
-        message is { Length: > MaxMessageLength } ? message[..MaxMessageLength] + "…" : message;
 }
