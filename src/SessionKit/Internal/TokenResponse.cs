@@ -36,6 +36,12 @@ internal static class TokenResponse
             return RefreshOutcome.Ambiguous("unusable success response: " + result.Problem, response.Status);
         }
 
+        if (result.Unusable && result.Session.RefreshToken is null)
+        {
+            // Nothing was rotated, so nothing must be stored: report the problem and keep the session.
+            return RefreshOutcome.Faulted("unusable success response: " + result.Problem, response.Status, null);
+        }
+
         return result.Unusable
             ? RefreshOutcome.RotatedButUnusable(result.Session, result.Faulted, "the server rotated the refresh token in an unusable answer (it was stored): " + result.Problem, response.Status)
             : RefreshOutcome.Succeeded(result.Session, result.Problem);
