@@ -21,6 +21,9 @@ namespace SessionKit;
 /// </remarks>
 public sealed class SessionClient
 {
+    /// <summary>An access token expiring within this is refreshed before a sign-out that authenticates with it.</summary>
+    private static readonly TimeSpan SignOutExpiryMargin = TimeSpan.FromSeconds(10);
+
     private readonly RefreshCoordinator _coordinator;
     private readonly IPasswordSignInClient? _passwordSignIn;
     private readonly ISignOutClient? _signOut;
@@ -120,14 +123,18 @@ public sealed class SessionClient
     public async Task<Session?> GetSessionAsync(CancellationToken cancellationToken = default) =>
         await _coordinator.Store.GetAsync(SessionKey, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Refreshes the session now (joining a refresh already in flight).</summary>
+    /// <summary>Refreshes the session now, even if it was refreshed moments ago (the storm guard does not apply).</summary>
     /// <param name="cancellationToken">Stops waiting; never cancels a refresh already sent.</param>
     /// <returns>The new, stored session.</returns>
+    /// <remarks>
+    /// A refresh already in flight for the key is joined (its result is returned, no second call). A session another holder of
+    /// the store rotated in the meantime is returned as it is, without a call.
+    /// </remarks>
     /// <exception cref="SessionRequiredException">No session is stored.</exception>
     /// <exception cref="SessionEndedException">The server rejected the refresh token.</exception>
     /// <exception cref="SessionRefreshException">The refresh failed; the session is kept.</exception>
     public Task<Session> RefreshAsync(CancellationToken cancellationToken = default) =>
-        _coordinator.RefreshAsync(SessionKey, seen: null, cancellationToken);
+        _coordinator.RefreshAsync(SessionKey, seen: null, force: true, cancellationToken);
 
     /// <summary>
     /// Signs out: asks the server to end the session where it can (GoTrue <c>/logout</c>, OAuth 2.0 revocation), then removes
@@ -136,25 +143,62 @@ public sealed class SessionClient
     /// The local sign-out happens even when the server cannot be reached.
     /// </summary>
     /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
-    /// <returns><see langword="true"/> when the server confirmed the sign-out; <see langword="false"/> when it was local only.</returns>
-    public async Task<bool> SignOutAsync(CancellationToken cancellationToken = default)
+    /// <returns>Whether the server confirmed the sign-out, and if not, why (<see cref="SignOutResult.Problem"/>).</returns>
+    /// <remarks>
+    /// GoTrue's <c>/logout</c> authenticates with the access token: when it has expired (an idle session), the session is
+    /// refreshed first through the coordinator, so the server session really ends. If that refresh fails, the sign-out is local
+    /// only and the result says so.
+    /// </remarks>
+    public async Task<SignOutResult> SignOutAsync(CancellationToken cancellationToken = default)
     {
         var session = await _coordinator.Store.GetAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
-        var confirmed = false;
-        if (session is not null && _signOut is not null)
-        {
-            try
-            {
-                confirmed = await _signOut.SignOutAsync(session, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Whatever the server side does, the local sign-out below must happen.
-                Log.ServerSignOutFailed(_logger, null, ex.GetType().Name);
-            }
-        }
+        var result = await SignOutAtServerAsync(session, cancellationToken).ConfigureAwait(false);
 
         await _coordinator.SignOutLocallyAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
-        return confirmed;
+        return result;
+    }
+
+    /// <summary>The server part of the sign-out; never throws, so the local sign-out always follows.</summary>
+    private async Task<SignOutResult> SignOutAtServerAsync(Session? session, CancellationToken cancellationToken)
+    {
+        if (session is null)
+        {
+            return new SignOutResult(false, "no session was stored");
+        }
+
+        if (_signOut is null)
+        {
+            return new SignOutResult(false, "the server client has no server-side sign-out");
+        }
+
+        try
+        {
+            if (_signOut is ISignOutWithAccessToken && session.IsExpiring(_coordinator.TimeProvider.GetUtcNow(), SignOutExpiryMargin))
+            {
+                try
+                {
+                    session = await _coordinator.RefreshAsync(SessionKey, session, force: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SessionEndedException ended)
+                {
+                    return new SignOutResult(true, "the server had already ended the session (" + ended.Reason + ")");
+                }
+                catch (Exception ex) when (ex is SessionRefreshException or SessionRequiredException or OperationCanceledException)
+                {
+                    Log.ServerSignOutFailed(_logger, null, "the expired access token could not be refreshed first: " + ex.GetType().Name);
+                    return new SignOutResult(false, "the access token had expired and could not be refreshed first (" + ex.GetType().Name + "); the server session may still be alive");
+                }
+            }
+
+            return await _signOut.SignOutAsync(session, cancellationToken).ConfigureAwait(false)
+                ? new SignOutResult(true, null)
+                : new SignOutResult(false, "the server did not confirm the sign-out (see the ServerSignOutFailed log); its session may still be alive");
+        }
+        catch (Exception ex)
+        {
+            // Whatever the server side does, the local sign-out must happen.
+            Log.ServerSignOutFailed(_logger, null, ex.GetType().Name);
+            return new SignOutResult(false, "the server sign-out failed (" + ex.GetType().Name + "); its session may still be alive");
+        }
     }
 }

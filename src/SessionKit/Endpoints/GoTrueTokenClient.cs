@@ -23,7 +23,7 @@ namespace SessionKit;
 /// </para>
 /// <para>Thread-safe; register as a singleton. It does not own the <see cref="HttpClient"/> it is given.</para>
 /// </remarks>
-public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, ISignOutClient
+public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, ISignOutClient, ISignOutWithAccessToken
 {
     private const string ApiVersion = "2024-01-01";
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
@@ -67,6 +67,13 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
     }
 
     /// <inheritdoc/>
+    /// <value>
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: GoTrue's parent rule accepts a resend of the refresh token it just rotated (answering
+    /// with the active session), so a lost answer is recovered by resending after the usual backoff.
+    /// </value>
+    public TimeSpan RefreshTokenReuseWindow => Timeout.InfiniteTimeSpan;
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
     public async Task<RefreshOutcome> RefreshAsync(Session session, CancellationToken cancellationToken)
     {
@@ -78,7 +85,7 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_tokenRefreshUri, writer => writer.WriteString("refresh_token", session.RefreshToken));
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return failure ?? Classify(response!);
+        return failure ?? Classify(response!, session);
     }
 
     /// <inheritdoc/>
@@ -115,28 +122,29 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
     }
 
     /// <summary>Classifies a GoTrue answer to the refresh grant.</summary>
-    internal static RefreshOutcome Classify(EndpointResponse response)
+    /// <param name="response">The answer.</param>
+    /// <param name="sent">The session whose refresh token was sent: its tokens are redacted from the server's text, and its access token stands in when a rotated answer carries no usable one.</param>
+    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null)
     {
         var status = response.Status;
         if (response.IsSuccess)
         {
-            return TokenResponse.TryParse(response.Body!, response.ReceivedAt, requireJwt: true, out var session, out var problem)
-                ? RefreshOutcome.Succeeded(session!)
-                : RefreshOutcome.Transient("unusable success response: " + problem, status);
+            return TokenResponse.ToOutcome(response, requireJwt: true, sent);
         }
 
         var error = ErrorBody.Parse(response.Body, response.VersionedErrorShape, response.ErrorCodeHeader);
+        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken]);
         if (status == 400 && RejectionReason(error) is { } reason)
         {
-            return RefreshOutcome.Rejected(reason, error.Code ?? error.OAuthError, status, error.Message);
+            return RefreshOutcome.Rejected(reason, error.Code ?? error.OAuthError, status, message);
         }
 
         return status switch
         {
             408 or 409 or 425 or 429 or >= 500 or < 400 => RefreshOutcome.Transient(
-                error.IsJson ? error.Message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: error.Code),
+                error.IsJson ? message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: error.Code),
             _ => RefreshOutcome.Faulted(
-                error.IsJson ? (error.Message ?? "request refused") : "non-JSON answer from the server or a gateway", status, error.Code ?? error.OAuthError),
+                error.IsJson ? (message ?? "request refused") : "non-JSON answer from the server or a gateway", status, error.Code ?? error.OAuthError),
         };
     }
 

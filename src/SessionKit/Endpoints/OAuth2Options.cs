@@ -37,6 +37,22 @@ public sealed class OAuth2Options
     /// <value>Defaults to <see langword="false"/>: the refreshed token keeps the original scope.</value>
     public bool SendScopeOnRefresh { get; set; }
 
+    /// <summary>
+    /// Gets or sets how the server treats a second use of the same refresh token, which decides whether SessionKit resends it
+    /// after an ambiguous failure (a timeout, a connection broken after sending, a success answer without a readable refresh token).
+    /// </summary>
+    /// <value>
+    /// Defaults to <see cref="SessionKit.RefreshTokenReuse.Strict"/>: never resent after an ambiguous failure; the session is kept
+    /// and the next refresh decides. Choose <see cref="SessionKit.RefreshTokenReuse.Leeway"/> for a server with a reuse grace
+    /// period (OpenIddict), with <see cref="RefreshTokenReuseLeeway"/>.
+    /// </value>
+    public RefreshTokenReuse RefreshTokenReuse { get; set; } = RefreshTokenReuse.Strict;
+
+    /// <summary>Gets or sets the server's reuse leeway: how long after its first use a refresh token is still accepted. Used with <see cref="SessionKit.RefreshTokenReuse.Leeway"/>.</summary>
+    /// <value>Defaults to 30 seconds (OpenIddict's default). Set it to your server's value, never longer.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets the largest response body read from the server, in bytes. Larger bodies are treated as transient failures.</summary>
     /// <value>Defaults to 262,144 (256 KiB).</value>
     [Range(1024, 64 * 1024 * 1024)]

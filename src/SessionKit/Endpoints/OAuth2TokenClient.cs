@@ -67,6 +67,15 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     }
 
     /// <inheritdoc/>
+    /// <value>From <see cref="OAuth2Options.RefreshTokenReuse"/>: <see cref="TimeSpan.Zero"/> for a strict server (the default), <see cref="OAuth2Options.RefreshTokenReuseLeeway"/> for a leeway, <see cref="Timeout.InfiniteTimeSpan"/> for <see cref="RefreshTokenReuse.Always"/>.</value>
+    public TimeSpan RefreshTokenReuseWindow => _options.RefreshTokenReuse switch
+    {
+        RefreshTokenReuse.Always => Timeout.InfiniteTimeSpan,
+        RefreshTokenReuse.Leeway => _options.RefreshTokenReuseLeeway,
+        _ => TimeSpan.Zero,
+    };
+
+    /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
     public async Task<RefreshOutcome> RefreshAsync(Session session, CancellationToken cancellationToken)
     {
@@ -138,34 +147,29 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
     /// <summary>Classifies an OAuth 2.0 token endpoint answer to a refresh.</summary>
     /// <param name="response">The answer.</param>
-    /// <param name="presented">The session whose refresh token was sent: its tokens are redacted from the server's text.</param>
-    /// <remarks>
-    /// A rejection carries the server's <c>error_description</c> (redacted, then capped) as its <see cref="RefreshOutcome.Description"/>,
-    /// so "already redeemed" and "no longer valid" can be told apart.
-    /// </remarks>
-    internal static RefreshOutcome Classify(EndpointResponse response, Session? presented = null)
+    /// <param name="sent">The session whose refresh token was sent: its tokens are redacted from the server's text, and its access token stands in when a rotated answer carries no usable one.</param>
+    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null)
     {
         var status = response.Status;
         if (response.IsSuccess)
         {
-            return TokenResponse.TryParse(response.Body!, response.ReceivedAt, requireJwt: false, out var session, out var problem)
-                ? RefreshOutcome.Succeeded(session!)
-                : RefreshOutcome.Transient("unusable success response: " + problem, status);
+            return TokenResponse.ToOutcome(response, requireJwt: false, sent);
         }
 
-        var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null, presented);
+        var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null);
+        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken]);
         var code = error.OAuthError;
         if (status is 400 or 401 && code == "invalid_grant")
         {
-            return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, error.ErrorDescription ?? error.Message);
+            return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, message);
         }
 
         if (code is "temporarily_unavailable" or "server_error" || status is 408 or 409 or 425 or 429 or >= 500 or < 400)
         {
-            return RefreshOutcome.Transient(error.IsJson ? error.Message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: code);
+            return RefreshOutcome.Transient(error.IsJson ? message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: code);
         }
 
-        return RefreshOutcome.Faulted(error.IsJson ? error.Message ?? "request refused" : "non-JSON answer from the server or a gateway", status, code);
+        return RefreshOutcome.Faulted(error.IsJson ? message ?? "request refused" : "non-JSON answer from the server or a gateway", status, code);
     }
 
     private HttpRequestMessage CreateRequest(Uri uri, List<KeyValuePair<string, string>> form)

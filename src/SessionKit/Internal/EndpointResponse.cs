@@ -35,7 +35,8 @@ internal sealed class EndpointResponse
             var status = (int)response.StatusCode;
             if (body is null)
             {
-                return (null, RefreshOutcome.Transient($"the response body is larger than {maxBodyBytes} bytes", status));
+                var tooLarge = $"the response body is larger than {maxBodyBytes} bytes";
+                return (null, status is >= 200 and < 300 ? RefreshOutcome.Ambiguous(tooLarge, status) : RefreshOutcome.Transient(tooLarge, status));
             }
 
             var versioned = response.Headers.TryGetValues("X-Supabase-Api-Version", out var versions)
@@ -58,15 +59,31 @@ internal sealed class EndpointResponse
         }
         catch (OperationCanceledException ex)
         {
-            return (null, RefreshOutcome.Transient("the request timed out", exception: ex));
+            // HttpClient.Timeout: the request may still be processed by the server.
+            return (null, RefreshOutcome.Ambiguous("the request timed out", exception: ex));
         }
         catch (HttpRequestException ex)
         {
-            return (null, RefreshOutcome.Transient("the request failed: " + ex.HttpRequestError, (int?)ex.StatusCode, ex));
+            var description = "the request failed: " + ex.HttpRequestError;
+            return (null, NothingSent(ex)
+                ? RefreshOutcome.Transient(description, (int?)ex.StatusCode, ex)
+                : RefreshOutcome.Ambiguous(description, (int?)ex.StatusCode, ex));
         }
         catch (IOException ex)
         {
-            return (null, RefreshOutcome.Transient("the response could not be read", exception: ex));
+            return (null, RefreshOutcome.Ambiguous("the response could not be read", exception: ex));
         }
     }
+
+    /// <summary>
+    /// Returns whether <paramref name="exception"/> certainly happened before the request reached the server (no connection,
+    /// no name, no TLS session, no tunnel). Everything else (a reset, an ended or invalid response) may follow a request the
+    /// server received and processed.
+    /// </summary>
+    public static bool NothingSent(HttpRequestException exception) => exception.HttpRequestError is
+        HttpRequestError.ConnectionError
+        or HttpRequestError.NameResolutionError
+        or HttpRequestError.SecureConnectionError
+        or HttpRequestError.ProxyTunnelError
+        or HttpRequestError.VersionNegotiationError;
 }

@@ -9,21 +9,14 @@ namespace SessionKit.Internal;
 /// 2024-01-01 <c>code</c>/<c>message</c>) or the OAuth 2.0 shape (<c>error</c>/<c>error_description</c>).
 /// </summary>
 /// <remarks>
-/// Server text is made safe before anyone sees it: the tokens the client presented are replaced by <c>[redacted]</c>
-/// <em>first</em>, then the text is capped at 200 characters, and a word the cut falls inside is dropped whole, so no
-/// fragment of a token (known or not) that crosses the cut survives.
+/// <see cref="Message"/> is the server's text as sent (bounded only by the body cap): redact and cap it with
+/// <see cref="SafeText.RedactThenCap"/> before it reaches an outcome, a message or a log. Cutting first would leave a token's
+/// prefix behind.
 /// </remarks>
-internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAuthError, string? Message, string? ErrorDescription = null)
+internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAuthError, string? Message)
 {
-    private const int MaxMessageLength = 200;
-    private const string Redacted = "[redacted]";
-
     /// <summary>Parses <paramref name="body"/>; <paramref name="versionedShape"/> says the response echoed <c>X-Supabase-Api-Version</c> ≥ 2024-01-01.</summary>
-    /// <param name="body">The response body.</param>
-    /// <param name="versionedShape">Whether the 2024-01-01 GoTrue shape applies.</param>
-    /// <param name="codeHeader">The <c>x-sb-error-code</c> header, if any.</param>
-    /// <param name="presented">The session whose tokens went to the server, redacted from any text the server echoes.</param>
-    public static ErrorBody Parse(byte[]? body, bool versionedShape, string? codeHeader, Session? presented = null)
+    public static ErrorBody Parse(byte[]? body, bool versionedShape, string? codeHeader)
     {
         if (body is null || body.Length == 0)
         {
@@ -66,8 +59,7 @@ internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAu
                 }
             }
 
-            TryString(root, "error_description", out var description);
-            return new(true, code, oauthError, Sanitize(message, presented), Sanitize(description, presented));
+            return new(true, code, oauthError, message);
         }
         catch (JsonException)
         {
@@ -85,42 +77,5 @@ internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAu
 
         value = null;
         return false;
-    }
-
-    /// <summary>Redacts the presented tokens, then caps the text, dropping a word that the cut falls inside.</summary>
-    internal static string? Sanitize(string? text, Session? presented)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (presented is not null)
-        {
-            foreach (var secret in (ReadOnlySpan<string?>)[presented.RefreshToken, presented.AccessToken])
-            {
-                if (!string.IsNullOrEmpty(secret))
-                {
-                    text = text.Replace(secret, Redacted, StringComparison.Ordinal);
-                }
-            }
-        }
-
-        if (text.Length <= MaxMessageLength)
-        {
-            return text;
-        }
-
-        // The cut must not leave the head of a token behind: when it falls inside a word, drop that word whole.
-        var end = MaxMessageLength;
-        if (!char.IsWhiteSpace(text[end]))
-        {
-            while (end > 0 && !char.IsWhiteSpace(text[end - 1]))
-            {
-                end--;
-            }
-        }
-
-        return text[..end].TrimEnd() + "…";
     }
 }

@@ -27,7 +27,7 @@ internal static class SignInResults
 
         var error = ErrorBody.Parse(response.Body, response.VersionedErrorShape, response.ErrorCodeHeader);
         var code = error.Code ?? error.OAuthError;
-        throw new SessionSignInException($"Sign-in failed with status {response.Status}{(code is null ? string.Empty : " (" + code + ")")}: {error.Message ?? "no message"}")
+        throw new SessionSignInException($"Sign-in failed with status {response.Status}{(code is null ? string.Empty : " (" + code + ")")}: {SafeText.RedactThenCap(error.Message, []) ?? "no message"}")
         {
             StatusCode = response.Status,
             ErrorCode = code,

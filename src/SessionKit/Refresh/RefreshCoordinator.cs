@@ -36,9 +36,18 @@ namespace SessionKit;
 public sealed class RefreshCoordinator : IDisposable
 {
     private static readonly ResiliencePropertyKey<Session> SessionProperty = new("SessionKit.Session");
+    private static readonly ResiliencePropertyKey<long> FirstSentProperty = new("SessionKit.FirstSent");
+    private static readonly ResiliencePropertyKey<bool> AmbiguousProperty = new("SessionKit.Ambiguous");
+
+    /// <summary>How many storm-guard entries may accumulate before expired ones are swept.</summary>
+    private const int RecentSweepThreshold = 256;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<Session>> _flights = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _reportedEnds = new(StringComparer.Ordinal);
+
+    // The storm guard's memory: the session this coordinator last obtained per key and when, by the monotonic clock (never
+    // the wall clock, which can be stepped back). In memory only, and swept, so it stays small.
+    private readonly ConcurrentDictionary<string, (Session Session, long ObtainedAt)> _recent = new(StringComparer.Ordinal);
     private readonly ITokenRefresher _refresher;
     private readonly RefreshOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -91,25 +100,37 @@ public sealed class RefreshCoordinator : IDisposable
 
     /// <summary>Returns a session newer than <paramref name="seen"/>: the stored one if someone already refreshed, else the result of a single-flight refresh.</summary>
     /// <param name="sessionKey">The session key.</param>
-    /// <param name="seen">The session the caller used (expired, or answered with 401); <see langword="null"/> forces a refresh of the stored session.</param>
+    /// <param name="seen">The session the caller used (expired, or answered with 401); <see langword="null"/> refreshes the stored session.</param>
     /// <param name="cancellationToken">Stops waiting. It never cancels a refresh already started.</param>
     /// <returns>The current session, already stored.</returns>
+    /// <remarks>
+    /// The storm guard applies: a session this coordinator obtained by a refresh less than
+    /// <see cref="RefreshOptions.MinimumRefreshInterval"/> ago (measured by the monotonic clock) is returned as it is.
+    /// <see cref="SessionClient.RefreshAsync(CancellationToken)"/> is not guarded.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="sessionKey"/> is <see langword="null"/>.</exception>
     /// <exception cref="SessionRequiredException">No session is stored under the key.</exception>
     /// <exception cref="SessionEndedException">The server rejected the refresh token, or the session was signed out.</exception>
     /// <exception cref="SessionRefreshException">The refresh failed transiently or was refused as misconfigured; the session is kept.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Task<Session> RefreshAsync(string sessionKey, Session? seen, CancellationToken cancellationToken)
+    public Task<Session> RefreshAsync(string sessionKey, Session? seen, CancellationToken cancellationToken) =>
+        RefreshAsync(sessionKey, seen, force: false, cancellationToken);
+
+    /// <summary>
+    /// The refresh entry. <paramref name="force"/> bypasses the storm guard (an explicit refresh asked for by the application); a
+    /// forced refresh still joins a flight in progress and still adopts a session someone else stored since.
+    /// </summary>
+    internal Task<Session> RefreshAsync(string sessionKey, Session? seen, bool force, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionKey);
         var read = Store.GetAsync(sessionKey, cancellationToken);
         if (!read.IsCompletedSuccessfully)
         {
-            return ReadThenRefreshAsync(sessionKey, seen, read, cancellationToken);
+            return ReadThenRefreshAsync(sessionKey, seen, force, read, cancellationToken);
         }
 
         // Synchronous when the store is: joining a flight costs no state machine, which matters for large herds.
-        return Decide(sessionKey, seen, read.Result, cancellationToken);
+        return Decide(sessionKey, seen, force, read.Result, cancellationToken);
     }
 
     /// <summary>Completes when every refresh in flight now has finished (successfully or not); for shutdown and tests.</summary>
@@ -137,14 +158,14 @@ public sealed class RefreshCoordinator : IDisposable
     /// <summary>Releases the private meter, if one was created.</summary>
     public void Dispose() => _telemetry.Dispose();
 
-    private async Task<Session> ReadThenRefreshAsync(string sessionKey, Session? seen, ValueTask<Session?> read, CancellationToken cancellationToken)
+    private async Task<Session> ReadThenRefreshAsync(string sessionKey, Session? seen, bool force, ValueTask<Session?> read, CancellationToken cancellationToken)
     {
         var current = await read.ConfigureAwait(false);
-        return await Decide(sessionKey, seen, current, cancellationToken).ConfigureAwait(false);
+        return await Decide(sessionKey, seen, force, current, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Returns the stored session when it is newer than <paramref name="seen"/> (or must not be refreshed yet), else the flight's result.</summary>
-    private Task<Session> Decide(string sessionKey, Session? seen, Session? current, CancellationToken cancellationToken)
+    private Task<Session> Decide(string sessionKey, Session? seen, bool force, Session? current, CancellationToken cancellationToken)
     {
         if (current is null)
         {
@@ -157,7 +178,7 @@ public sealed class RefreshCoordinator : IDisposable
             return Task.FromResult(current);
         }
 
-        if (IsTooRecentToRefresh(current))
+        if (!force && IsTooRecentToRefresh(sessionKey, current))
         {
             Log.RefreshSuppressed(_logger, sessionKey, current.Version);
             return Task.FromResult(current);
@@ -215,45 +236,72 @@ public sealed class RefreshCoordinator : IDisposable
         throw await NoSessionAsync(sessionKey, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// The storm guard: a session this coordinator obtained by a refresh moments ago, still valid, is not refreshed again.
-    /// Sign-in sessions (version 0) and expired ones are never held back.
+    /// The storm guard: a session obtained by a refresh moments ago is not refreshed again while its access token is valid.
+    /// Sign-in sessions (version 0) are never held back. The age is measured by the monotonic clock when this coordinator
+    /// obtained the session itself, so a wall clock stepped back cannot stretch the window; for a session another holder stored,
+    /// by its <see cref="Session.IssuedAt"/>, and only when that lies in the past.
     /// </summary>
-    private bool IsTooRecentToRefresh(Session session)
+    private bool IsTooRecentToRefresh(string sessionKey, Session session)
     {
-        if (session.Version == 0 || session.IssuedAt is not { } issuedAt || _options.MinimumRefreshInterval <= TimeSpan.Zero)
+        if (session.Version == 0 || _options.MinimumRefreshInterval <= TimeSpan.Zero)
         {
             return false;
         }
 
-        // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
+        // A session issued already expiring (the server sent expires_in 0 and no JWT exp) is held back too: refreshing it
+        // again at once would only bring another such session, in a loop.
+        var issuedExpiring = session.IssuedAt is { } issued && session.ExpiresAt <= issued;
         var window = _options.MinimumRefreshInterval;
-        if (session.ExpiresAt != DateTimeOffset.MaxValue && session.ExpiresAt > issuedAt)
+        if (!issuedExpiring && session.IssuedAt is { } start && session.ExpiresAt != DateTimeOffset.MaxValue)
         {
-            var half = TimeSpan.FromTicks((session.ExpiresAt - issuedAt).Ticks / 2);
+            // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
+            var half = TimeSpan.FromTicks((session.ExpiresAt - start).Ticks / 2);
             window = half < window ? half : window;
         }
 
-        var now = _timeProvider.GetUtcNow();
-        return now < session.ExpiresAt && now - issuedAt < window;
-    }
-
-    private static string? Redact(string? text, Session session)
-    {
-        if (text is null)
+        TimeSpan age;
+        if (_recent.TryGetValue(sessionKey, out var recent) && Session.SameTokens(recent.Session, session))
         {
-            return null;
+            age = _timeProvider.GetElapsedTime(recent.ObtainedAt);
         }
-
-        foreach (var secret in (ReadOnlySpan<string?>)[session.RefreshToken, session.AccessToken])
+        else if (session.IssuedAt is { } issuedAt)
         {
-            if (!string.IsNullOrEmpty(secret))
+            age = _timeProvider.GetUtcNow() - issuedAt;
+            if (age < TimeSpan.Zero)
             {
-                text = text.Replace(secret, "[redacted]", StringComparison.Ordinal);
+                // Issued "in the future": the wall clock was stepped back since. Not a reason to hold anything back.
+                return false;
             }
         }
+        else
+        {
+            return false;
+        }
 
-        return text;
+        return age < window && (issuedExpiring || _timeProvider.GetUtcNow() < session.ExpiresAt);
     }
+
+    /// <summary>Remembers, by the monotonic clock, that this coordinator obtained <paramref name="session"/> for the storm guard.</summary>
+    private void RememberObtained(string sessionKey, Session session)
+    {
+        _recent[sessionKey] = (session, _timeProvider.GetTimestamp());
+        if (_recent.Count <= RecentSweepThreshold)
+        {
+            return;
+        }
+
+        // Entries older than the longest window hold nothing back any more.
+        foreach (var entry in _recent)
+        {
+            if (_timeProvider.GetElapsedTime(entry.Value.ObtainedAt) >= _options.MinimumRefreshInterval)
+            {
+                _recent.TryRemove(entry);
+            }
+        }
+    }
+
+    private static string? Redact(string? text, Session session) =>
+        SafeText.RedactThenCap(text, [session.RefreshToken, session.AccessToken]);
 
     private Task<Session> JoinOrStart(string sessionKey, Session basis)
     {
@@ -383,12 +431,25 @@ public sealed class RefreshCoordinator : IDisposable
         }
 
         var outcome = await ExecuteAsync(sessionKey, current).ConfigureAwait(false);
+        if (outcome.Kind != RefreshOutcomeKind.Succeeded && outcome.Session is not null && outcome.Kind != RefreshOutcomeKind.Rejected)
+        {
+            // The server rotated in an answer that is otherwise unusable: store the rotated session first (the old refresh
+            // token must never be sent again), then report the failure.
+            await StoreRotatedButUnusableAsync(sessionKey, current, outcome).ConfigureAwait(false);
+        }
+
         switch (outcome.Kind)
         {
             case RefreshOutcomeKind.Succeeded:
+                if (outcome.Description is { } warning)
+                {
+                    Log.RefreshAnswerOdd(_logger, sessionKey, Redact(warning, current));
+                }
+
                 var next = current.Rotate(outcome.Session!);
                 if (await Store.TryReplaceAsync(sessionKey, current, next, CancellationToken.None).ConfigureAwait(false))
                 {
+                    RememberObtained(sessionKey, next);
                     Log.RefreshSucceeded(_logger, sessionKey, next.Version);
                     return (next, true);
                 }
@@ -404,9 +465,12 @@ public sealed class RefreshCoordinator : IDisposable
             case RefreshOutcomeKind.Transient:
                 var description = Redact(outcome.Description, current);
                 Log.RefreshFailed(_logger, sessionKey, outcome.StatusCode, description);
-                throw new SessionRefreshException(
-                    $"Session '{sessionKey}' could not be refreshed: {description}. The session is kept; the next attempt sends the same refresh token.",
-                    outcome.Exception)
+                var followUp = outcome.Session is not null
+                    ? "The rotated session was stored; the next attempt uses its refresh token."
+                    : outcome.IsAmbiguous && _refresher.RefreshTokenReuseWindow != Timeout.InfiniteTimeSpan
+                        ? "The request may have reached the server, which does not forgive a second use of the refresh token, so it was not sent again; the session is kept and the next attempt finds out whether it is still valid."
+                        : "The session is kept; the next attempt sends the same refresh token.";
+                throw new SessionRefreshException($"Session '{sessionKey}' could not be refreshed: {description}. {followUp}", outcome.Exception)
                 {
                     SessionKey = sessionKey,
                     IsTransient = true,
@@ -418,8 +482,9 @@ public sealed class RefreshCoordinator : IDisposable
             default:
                 var fault = Redact(outcome.Description, current);
                 Log.RefreshFaulted(_logger, sessionKey, outcome.StatusCode, outcome.ErrorCode, fault);
-                throw new SessionRefreshException(
-                    $"The token endpoint refused to refresh session '{sessionKey}' (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, code {outcome.ErrorCode ?? "none"}): {fault}. Check the client configuration (URL, API key, client id and secret); the session is kept.")
+                throw new SessionRefreshException(outcome.Session is not null
+                    ? $"The token endpoint refreshed session '{sessionKey}' but its answer cannot be used (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {fault}. Check the server and client configuration; the rotated session was stored."
+                    : $"The token endpoint refused to refresh session '{sessionKey}' (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, code {outcome.ErrorCode ?? "none"}): {fault}. Check the client configuration (URL, API key, client id and secret); the session is kept.")
                 {
                     SessionKey = sessionKey,
                     IsTransient = false,
@@ -427,6 +492,22 @@ public sealed class RefreshCoordinator : IDisposable
                     ErrorCode = outcome.ErrorCode,
                 };
         }
+    }
+
+    /// <summary>Stores the session carried by a Transient or Faulted outcome (a rotation in an unusable answer) and raises <see cref="SessionRefreshed"/>.</summary>
+    private async Task StoreRotatedButUnusableAsync(string sessionKey, Session current, RefreshOutcome outcome)
+    {
+        var rotated = current.Rotate(outcome.Session!);
+        if (await Store.TryReplaceAsync(sessionKey, current, rotated, CancellationToken.None).ConfigureAwait(false))
+        {
+            RememberObtained(sessionKey, rotated);
+            Log.RefreshSucceeded(_logger, sessionKey, rotated.Version);
+            Raise(SessionRefreshed, new SessionRefreshedEventArgs(sessionKey, rotated), nameof(SessionRefreshed));
+            return;
+        }
+
+        var latest = await Store.GetAsync(sessionKey, CancellationToken.None).ConfigureAwait(false);
+        Log.RefreshLostRace(_logger, sessionKey, latest?.Version ?? -1);
     }
 
     private async Task<Session> HandleRejectionAsync(string sessionKey, Session rejected, RefreshOutcome outcome)
@@ -527,6 +608,11 @@ public sealed class RefreshCoordinator : IDisposable
                 static async (ctx, state) =>
                 {
                     state.Self.CountRequest();
+                    if (!ctx.Properties.TryGetValue(FirstSentProperty, out _))
+                    {
+                        ctx.Properties.Set(FirstSentProperty, state.Self._timeProvider.GetTimestamp());
+                    }
+
                     try
                     {
                         return Outcome.FromResult(await state.Self._refresher.RefreshAsync(state.Session, ctx.CancellationToken).ConfigureAwait(false));
@@ -543,8 +629,9 @@ public sealed class RefreshCoordinator : IDisposable
             {
                 null => outcome.Result!,
                 BrokenCircuitException ex => RefreshOutcome.Transient("the token endpoint kept failing; refreshes are paused until the circuit closes", exception: ex, retryAfter: ex.RetryAfter),
-                TimeoutRejectedException ex => RefreshOutcome.Transient("the token endpoint did not answer in time", exception: ex),
-                OperationCanceledException ex => RefreshOutcome.Transient("the refresh budget ran out", exception: ex),
+                TimeoutRejectedException ex => RefreshOutcome.Ambiguous("the token endpoint did not answer in time", exception: ex),
+                OperationCanceledException ex => RefreshOutcome.Ambiguous("the refresh budget ran out", exception: ex),
+                var ex when IsAmbiguous(ex) => RefreshOutcome.Ambiguous("the token endpoint client threw " + ex.GetType().Name, exception: ex),
                 var ex => RefreshOutcome.Transient("the token endpoint client threw " + ex.GetType().Name, exception: ex),
             };
         }
@@ -575,15 +662,9 @@ public sealed class RefreshCoordinator : IDisposable
                 UseJitter = true,
                 Delay = _options.RetryBaseDelay,
                 MaxDelay = maxDelay,
-                ShouldHandle = args => new ValueTask<bool>(args.Outcome switch
-                {
-                    { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
-
-                    // A server asking for more patience than the policy allows ends the retries early.
-                    { Result: { Kind: RefreshOutcomeKind.Transient } transient } => transient.RetryAfter is not { } wait || wait <= maxDelay,
-                    _ => false,
-                }),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter),
+                ShouldHandle = args => new ValueTask<bool>(ShouldResend(args.Outcome, args.Context)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(
+                    MayStillBeInFlight(args.Outcome) && SettlesBeforeResend ? SettleDelay : args.Outcome.Result?.RetryAfter),
                 OnRetry = args =>
                 {
                     Log.RefreshRetrying(
@@ -622,6 +703,82 @@ public sealed class RefreshCoordinator : IDisposable
         }
 
         return builder.AddTimeout(_options.AttemptTimeout).Build();
+    }
+
+    /// <summary>Gets the wait after an attempt that may still be in flight at the server, before the same token is sent again.</summary>
+    private TimeSpan SettleDelay => _options.SettleDelay ?? _options.AttemptTimeout;
+
+    /// <summary>Gets a value indicating whether resends wait for <see cref="SettleDelay"/>: not for a server that always forgives a resend (GoTrue).</summary>
+    private bool SettlesBeforeResend => _refresher.RefreshTokenReuseWindow != Timeout.InfiniteTimeSpan;
+
+    /// <summary>Returns whether an exception may follow a request that reached the server (anything but "nothing was sent").</summary>
+    private static bool IsAmbiguous(Exception exception) => exception switch
+    {
+        TimeoutRejectedException or IOException => true,
+        HttpRequestException http => !EndpointResponse.NothingSent(http),
+        _ => false,
+    };
+
+    private static bool IsAmbiguous(Outcome<RefreshOutcome> outcome) =>
+        outcome.Exception is { } ex ? IsAmbiguous(ex) : outcome.Result is { IsAmbiguous: true };
+
+    /// <summary>Returns whether the attempt may still be in progress at the server: ambiguous, and no answer arrived.</summary>
+    private static bool MayStillBeInFlight(Outcome<RefreshOutcome> outcome) =>
+        IsAmbiguous(outcome) && (outcome.Exception is not null || outcome.Result?.StatusCode is null);
+
+    /// <summary>
+    /// The retry predicate. Unambiguous transient failures are resent as before. Once an attempt of this refresh was ambiguous,
+    /// every resend is a reuse of a token the server may have rotated: it goes only to a server that forgives it (always, or
+    /// within a leeway that the resend, after the settle delay, still falls inside).
+    /// </summary>
+    private bool ShouldResend(Outcome<RefreshOutcome> outcome, ResilienceContext context)
+    {
+        var retriable = outcome switch
+        {
+            // A rotation in an unusable answer was stored: the old refresh token must never be sent again.
+            { Result.Session: not null } => false,
+            { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
+
+            // A server asking for more patience than the policy allows ends the retries early.
+            { Result: { Kind: RefreshOutcomeKind.Transient } transient } => transient.RetryAfter is not { } wait || wait <= _options.MaxRetryDelay,
+            _ => false,
+        };
+        if (!retriable)
+        {
+            return false;
+        }
+
+        var ambiguous = IsAmbiguous(outcome);
+        if (ambiguous)
+        {
+            context.Properties.Set(AmbiguousProperty, true);
+        }
+        else if (!context.Properties.TryGetValue(AmbiguousProperty, out var earlier) || !earlier)
+        {
+            return true;
+        }
+
+        var window = _refresher.RefreshTokenReuseWindow;
+        if (window == Timeout.InfiniteTimeSpan)
+        {
+            return true;
+        }
+
+        var allowed = false;
+        if (window > TimeSpan.Zero && context.Properties.TryGetValue(FirstSentProperty, out var firstSent))
+        {
+            // The resend must reach the server inside the leeway counted from the first send (the earliest the server can
+            // have used the token): after the settle delay when the first attempt may still be in flight, else the backoff.
+            var wait = MayStillBeInFlight(outcome) ? SettleDelay : _options.MaxRetryDelay;
+            allowed = _timeProvider.GetElapsedTime(firstSent) + wait < window;
+        }
+
+        if (!allowed)
+        {
+            Log.RefreshNotResent(_logger, context.OperationKey ?? string.Empty, window);
+        }
+
+        return allowed;
     }
 
     private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args, string eventName)

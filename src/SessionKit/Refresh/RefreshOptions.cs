@@ -8,9 +8,19 @@ namespace SessionKit;
 
 /// <summary>The resilience policy around each token-endpoint call made by the <see cref="RefreshCoordinator"/>.</summary>
 /// <remarks>
-/// Transient failures are retried with the <em>same</em> refresh token (a lost response is recoverable that way on GoTrue and on
-/// servers with a reuse leeway); rejections are never retried. Per-attempt timeouts are generous so that a retry is sent only
-/// after an unambiguous failure.
+/// <para>
+/// Unambiguous transient failures (nothing was sent, or the server answered 5xx, 429, 408 or 409) are retried with the
+/// <em>same</em> refresh token; rejections are never retried.
+/// </para>
+/// <para>
+/// After an <em>ambiguous</em> failure (an attempt timed out, the connection broke after the request was sent, a success answer
+/// had no readable refresh token) the server may have rotated the token already. What happens next depends on how the server
+/// treats a second use of a refresh token (<see cref="ITokenRefresher.RefreshTokenReuseWindow"/>): GoTrue accepts a resend of
+/// the token it just rotated, so it is resent after the usual backoff; a server with a reuse leeway gets the resend only after
+/// <see cref="SettleDelay"/>, so the first request has finished at the server before the second arrives, and only while the
+/// resend still falls inside the leeway; a strict server never gets a resend within the refresh: the session is kept, the
+/// caller gets a transient <see cref="SessionRefreshException"/>, and the next refresh finds out.
+/// </para>
 /// </remarks>
 public sealed class RefreshOptions
 {
@@ -69,6 +79,18 @@ public sealed class RefreshOptions
     /// <value>Defaults to 2 seconds, capped at half the token lifetime. <see cref="TimeSpan.Zero"/> disables the guard.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan MinimumRefreshInterval { get; set; } = RefreshDefaults.MinimumRefreshInterval;
+
+    /// <summary>
+    /// Gets or sets how long to wait, after an attempt that may still be in flight at the server (it timed out, or the connection
+    /// broke after sending), before the same refresh token is sent again to a server with a reuse leeway. Never two refresh
+    /// requests of one session at the server at once: a slow server must have finished the first before the second arrives.
+    /// </summary>
+    /// <value>
+    /// Defaults to <see langword="null"/>: <see cref="AttemptTimeout"/>, so the first request had at least twice the attempt
+    /// timeout to finish. Not applied to GoTrue (its parent rule makes an early resend harmless); strict servers never get a resend.
+    /// </value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan? SettleDelay { get; set; }
 
     /// <summary>Gets or sets the budget for one refresh, all attempts and delays included.</summary>
     /// <value>Defaults to 60 seconds.</value>

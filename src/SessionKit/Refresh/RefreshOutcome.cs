@@ -20,8 +20,26 @@ public sealed class RefreshOutcome
     public RefreshOutcomeKind Kind { get; }
 
     /// <summary>Gets the session issued by the server.</summary>
-    /// <value>Non-null only for <see cref="RefreshOutcomeKind.Succeeded"/>. Its <see cref="Session.RefreshToken"/> is <see langword="null"/> when the server issued none (the old one is kept).</value>
+    /// <value>
+    /// Always non-null for <see cref="RefreshOutcomeKind.Succeeded"/>; its <see cref="Session.RefreshToken"/> is <see langword="null"/>
+    /// when the server issued none (the old one is kept). Non-null for <see cref="RefreshOutcomeKind.Transient"/> or
+    /// <see cref="RefreshOutcomeKind.Faulted"/> when the server rotated the refresh token in an answer that is otherwise unusable
+    /// (a token type other than bearer, an unusable access token): the coordinator stores it first, then reports the failure,
+    /// and never resends the old refresh token.
+    /// </value>
     public Session? Session { get; private init; }
+
+    /// <summary>
+    /// Gets a value indicating whether a <see cref="RefreshOutcomeKind.Transient"/> failure is ambiguous: the request may have
+    /// reached the server and rotated the refresh token, but no usable answer arrived (a timeout, a connection reset after the
+    /// request was sent, a success answer without a readable refresh token).
+    /// </summary>
+    /// <value>
+    /// <see langword="false"/> when the server certainly did not rotate (nothing was sent, or it answered 5xx or 429). After an
+    /// ambiguous failure the coordinator resends the same refresh token only to a server that forgives it
+    /// (<see cref="ITokenRefresher.RefreshTokenReuseWindow"/>).
+    /// </value>
+    public bool IsAmbiguous { get; private init; }
 
     /// <summary>Gets why the server rejected the refresh token.</summary>
     /// <value>Meaningful only for <see cref="RefreshOutcomeKind.Rejected"/>.</value>
@@ -49,12 +67,13 @@ public sealed class RefreshOutcome
 
     /// <summary>Creates a <see cref="RefreshOutcomeKind.Succeeded"/> outcome.</summary>
     /// <param name="session">The session the server issued.</param>
+    /// <param name="warning">Something odd about an answer that was still usable (for example <c>expires_in: 0</c>), logged as a warning; never token material.</param>
     /// <returns>The outcome.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
-    public static RefreshOutcome Succeeded(Session session)
+    public static RefreshOutcome Succeeded(Session session, string? warning = null)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return new(RefreshOutcomeKind.Succeeded) { Session = session, StatusCode = 200 };
+        return new(RefreshOutcomeKind.Succeeded) { Session = session, StatusCode = 200, Description = warning };
     }
 
     /// <summary>Creates a <see cref="RefreshOutcomeKind.Rejected"/> outcome.</summary>
@@ -73,8 +92,37 @@ public sealed class RefreshOutcome
     /// <param name="retryAfter">The server's <c>Retry-After</c>, if any.</param>
     /// <param name="errorCode">The server's error code, if any.</param>
     /// <returns>The outcome.</returns>
+    /// <remarks>Use this for failures where the server certainly did not rotate the refresh token; see <see cref="Ambiguous"/> for the others.</remarks>
     public static RefreshOutcome Transient(string description, int? statusCode = null, Exception? exception = null, TimeSpan? retryAfter = null, string? errorCode = null) =>
         new(RefreshOutcomeKind.Transient) { Description = description, StatusCode = statusCode, Exception = exception, RetryAfter = retryAfter, ErrorCode = errorCode };
+
+    /// <summary>
+    /// Creates an ambiguous <see cref="RefreshOutcomeKind.Transient"/> outcome (<see cref="IsAmbiguous"/>): the request may have
+    /// reached the server and rotated the refresh token, and no usable answer arrived.
+    /// </summary>
+    /// <param name="description">What went wrong.</param>
+    /// <param name="statusCode">The HTTP status, if an answer arrived (a success whose body was unusable); <see langword="null"/> when the request may still be in flight at the server.</param>
+    /// <param name="exception">The exception, if any.</param>
+    /// <returns>The outcome.</returns>
+    public static RefreshOutcome Ambiguous(string description, int? statusCode = null, Exception? exception = null) =>
+        new(RefreshOutcomeKind.Transient) { Description = description, StatusCode = statusCode, Exception = exception, IsAmbiguous = true };
+
+    /// <summary>
+    /// Creates the outcome of a success answer that rotated the refresh token but cannot be used as it is: the coordinator
+    /// stores <paramref name="session"/> first, then reports a <see cref="RefreshOutcomeKind.Transient"/> or
+    /// <see cref="RefreshOutcomeKind.Faulted"/> failure, so the rotated refresh token is never lost and the old one never resent.
+    /// </summary>
+    /// <param name="session">The session to store: the rotated refresh token with the best access token available.</param>
+    /// <param name="faulted"><see langword="true"/> for a configuration problem (such as a token type other than bearer), <see langword="false"/> for a transient one.</param>
+    /// <param name="description">What was wrong; never token material.</param>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="session"/> is <see langword="null"/>.</exception>
+    public static RefreshOutcome RotatedButUnusable(Session session, bool faulted, string description, int? statusCode = 200)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return new(faulted ? RefreshOutcomeKind.Faulted : RefreshOutcomeKind.Transient) { Session = session, Description = description, StatusCode = statusCode };
+    }
 
     /// <summary>Creates a <see cref="RefreshOutcomeKind.Faulted"/> outcome.</summary>
     /// <param name="description">What went wrong.</param>

@@ -88,6 +88,12 @@ internal static partial class Log
     [LoggerMessage(214, LogLevel.Error, "The token endpoint kept failing: refreshes are paused for {BreakDuration}. Sessions are kept.", EventName = "CircuitOpened")]
     public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
 
+    [LoggerMessage(220, LogLevel.Warning, "The token endpoint refreshed session '{SessionKey}' with an odd answer: {Description}. The rotated session is stored.", EventName = "RefreshAnswerOdd")]
+    public static partial void RefreshAnswerOdd(ILogger logger, string sessionKey, string? description);
+
+    [LoggerMessage(221, LogLevel.Warning, "Refresh of session '{SessionKey}' failed ambiguously: the request may have reached the server. Not sending the same refresh token again (the server forgives a reuse for {ReuseWindow}); the session is kept.", EventName = "RefreshNotResent")]
+    public static partial void RefreshNotResent(ILogger logger, string sessionKey, TimeSpan reuseWindow);
+
     [LoggerMessage(301, LogLevel.Information, "Session '{SessionKey}' stored (version {Version}).", EventName = "SessionStored")]
     public static partial void SessionStored(ILogger logger, string sessionKey, long version);
 

@@ -90,7 +90,7 @@ public sealed class SessionClientTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(confirmed, Is.True);
+            Assert.That(confirmed.ServerConfirmed, Is.True);
             Assert.That(_server.Counters.Logouts, Is.EqualTo(1));
             Assert.That(_server.SessionCount, Is.Zero);
             Assert.That(await sut.GetSessionAsync(), Is.Null);
@@ -149,10 +149,50 @@ public sealed class SessionClientTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(confirmed, Is.False);
+            Assert.That(confirmed.ServerConfirmed, Is.False);
             Assert.That(await sut.GetSessionAsync(), Is.Null);
         });
         _server = await GoTrueTestServer.StartAsync();
+    }
+
+    [Test]
+    public async Task SignOutAsync_IdleGoTrueSessionWithExpiredAccessToken_RefreshesFirstThenLogsOutAtServer()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        _time.Advance(TimeSpan.FromHours(2));
+
+        var result = await sut.SignOutAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ServerConfirmed, Is.True, result.ToString());
+            Assert.That(_server.Counters.RefreshSuccesses, Is.EqualTo(1), "the expired access token was refreshed first");
+            Assert.That(_server.Counters.Logouts, Is.EqualTo(1));
+            Assert.That(_server.SessionCount, Is.Zero, "the server session ended");
+            Assert.That(await sut.GetSessionAsync(), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task SignOutAsync_ExpiredAndRefreshFails_SignsOutLocallyAndSaysSo()
+    {
+        using var harness = new Harness(_server, timeProvider: _time, refreshOptions: new RefreshOptions { MaxRetryAttempts = 0 });
+        var sut = harness.Client;
+        await sut.SignInWithPasswordAsync(Email, "open sesame");
+        _time.Advance(TimeSpan.FromHours(2));
+        _server.EnqueueRefreshFault(TokenEndpointFault.Status(503));
+
+        var result = await sut.SignOutAsync();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result.ServerConfirmed, Is.False);
+            Assert.That(result.Problem, Does.Contain("could not be refreshed"));
+            Assert.That(_server.Counters.Logouts, Is.Zero);
+            Assert.That(await sut.GetSessionAsync(), Is.Null, "the local sign-out happens anyway");
+        });
     }
 
     [Test]

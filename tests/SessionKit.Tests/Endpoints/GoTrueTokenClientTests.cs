@@ -53,10 +53,7 @@ public sealed class GoTrueTokenClientTests
         yield return new TestCaseData(200, """{"access_token":"eyJ""", "application/json").SetName("Transient truncated JSON 200");
         yield return new TestCaseData(200, "OK", "text/plain").SetName("Transient non-JSON 200");
         yield return new TestCaseData(200, "[1,2,3]", "application/json").SetName("Transient JSON array 200");
-        yield return new TestCaseData(200, """{"token_type":"bearer","expires_in":3600,"refresh_token":"abcdefabcdef"}""", "application/json").SetName("Transient 200 without access_token");
-        yield return new TestCaseData(200, """{"access_token":"not-a.jwt","token_type":"bearer","expires_in":3600,"refresh_token":"abcdefabcdef"}""", "application/json").SetName("Transient 200 malformed JWT");
         yield return new TestCaseData(200, """{"access_token":42,"token_type":"bearer","expires_in":3600}""", "application/json").SetName("Transient 200 access_token number");
-        yield return new TestCaseData(200, """{"access_token":"a.b.c","expires_in":{"s":1},"refresh_token":"abcdefabcdef"}""", "application/json").SetName("Transient 200 expires_in object");
         yield return new TestCaseData(200, """{"access_token":"a.b.c","expires_in":3600,"refresh_token":12}""", "application/json").SetName("Transient 200 refresh_token number");
         yield return new TestCaseData(302, "", "text/plain").SetName("Transient redirect");
     }
@@ -249,6 +246,106 @@ public sealed class GoTrueTokenClientTests
         var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
 
         Assert.That(outcome.Session!.ExpiresAt, Is.EqualTo(exp));
+    }
+
+    [TestCase("""{"token_type":"bearer","expires_in":3600,"refresh_token":"newrefresh001"}""", "access_token is missing")]
+    [TestCase("""{"access_token":"not-a.jwt","token_type":"bearer","expires_in":3600,"refresh_token":"newrefresh001"}""", "not a well-formed JWT")]
+    [TestCase("""{"access_token":"a.b.c","expires_in":{"s":1},"refresh_token":"newrefresh001"}""", "not a well-formed JWT")]
+    public async Task RefreshAsync_RotatedButAccessTokenUnusable_KeepsNewRefreshTokenWithOldAccessTokenExpired(string body, string problem)
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond("application/json", body);
+        var sut = CreateSut(mock);
+        var existing = Existing();
+
+        var outcome = await sut.RefreshAsync(existing, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.False);
+            Assert.That(outcome.Description, Does.Contain(problem));
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("newrefresh001"));
+            Assert.That(outcome.Session.AccessToken, Is.EqualTo(existing.AccessToken));
+            Assert.That(outcome.Session.ExpiresAt, Is.EqualTo(Now), "treated as expired: the next use refreshes with the new token");
+        });
+    }
+
+    [TestCase(200, """{"access_token":"eyJ""", true)]
+    [TestCase(200, """{"access_token":"a.b.c","expires_in":3600,"refresh_token":12}""", true)]
+    [TestCase(503, "down", false)]
+    [TestCase(429, "slow down", false)]
+    public async Task RefreshAsync_AnswerWithoutReadableRefreshToken_AmbiguousOnlyWhenSuccess(int status, string body, bool ambiguous)
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond((HttpStatusCode)status, "application/json", body);
+        var sut = CreateSut(mock);
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient));
+            Assert.That(outcome.IsAmbiguous, Is.EqualTo(ambiguous));
+            Assert.That(outcome.Session, Is.Null);
+        });
+    }
+
+    [TestCase(HttpRequestError.ConnectionError, false)]
+    [TestCase(HttpRequestError.NameResolutionError, false)]
+    [TestCase(HttpRequestError.SecureConnectionError, false)]
+    [TestCase(HttpRequestError.ResponseEnded, true)]
+    [TestCase(HttpRequestError.InvalidResponse, true)]
+    [TestCase(HttpRequestError.Unknown, true)]
+    public async Task RefreshAsync_RequestFails_AmbiguousUnlessNothingWasSent(HttpRequestError error, bool ambiguous)
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Throw(new HttpRequestException(error, "failed"));
+        var sut = CreateSut(mock);
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient));
+            Assert.That(outcome.IsAmbiguous, Is.EqualTo(ambiguous));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_ResponseCutOffAfterSend_Ambiguous()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Throw(new IOException("connection reset by peer"));
+        var sut = CreateSut(mock);
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.IsAmbiguous, Is.True);
+    }
+
+    [Test]
+    public async Task RefreshAsync_ServerEchoesTokenAcrossTheCap_DescriptionHoldsNoPartOfIt()
+    {
+        var existing = Existing();
+        var message = new string('x', 170) + " the token presented was " + existing.RefreshToken + "0123456789abcdefghijklmnopqrstuv and more";
+        var unknownToken = new string('y', 190) + " rt-SECRET-0123456789abcdefghijklmnopqrstuv";
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.BadRequest, "application/json", $$"""{"code":"unknown","message":"{{message}}"}""");
+        var sut = CreateSut(mock);
+        using var mock2 = new MockHttpMessageHandler();
+        mock2.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.BadRequest, "application/json", $$"""{"code":"unknown","message":"{{unknownToken}}"}""");
+        var sut2 = CreateSut(mock2);
+
+        var known = await sut.RefreshAsync(existing, CancellationToken.None);
+        var unknown = await sut2.RefreshAsync(existing, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(known.Description, Does.Not.Contain(existing.RefreshToken![..5]));
+            Assert.That(known.Description!.Length, Is.LessThanOrEqualTo(201));
+            Assert.That(unknown.Description, Does.Not.Contain("rt-S"), "a word cut by the cap is dropped whole");
+        });
     }
 
     private static TestCaseData Case(int status, string body, SessionEndReason reason, string name, bool versioned = false) =>

@@ -187,6 +187,74 @@ public sealed class OAuth2TokenClientTests
         });
     }
 
+    [TestCase("0", "expiring now")]
+    [TestCase("-1", "expiring now")]
+    [TestCase("\"soon\"", "expiring now")]
+    [TestCase("315576000", "unknown")]
+    [TestCase(null, "unknown")]
+    public async Task RefreshAsync_RotatedWithOddExpiry_SucceedsWithTheNewRefreshToken(string? expiresIn, string expected)
+    {
+        var body = "{\"access_token\":\"opaque-access\",\"token_type\":\"Bearer\"," + (expiresIn is null ? string.Empty : "\"expires_in\":" + expiresIn + ",") + "\"refresh_token\":\"r2\"}";
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond("application/json", body);
+        var now = new DateTimeOffset(2026, 5, 1, 8, 0, 0, TimeSpan.Zero);
+        var sut = new OAuth2TokenClient(mock.ToHttpClient(), new OAuth2Options { TokenEndpoint = new Uri(TokenUrl), ClientId = "app" }, new FakeTimeProvider(now));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+            Assert.That(outcome.Session.ExpiresAt, Is.EqualTo(expected == "expiring now" ? now : DateTimeOffset.MaxValue));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_OddExpiryWithJwtAccessToken_UsesExpClaim()
+    {
+        var exp = new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero);
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond("application/json", $$"""{"access_token":"{{TestJwt.Create(exp: exp)}}","token_type":"Bearer","expires_in":0,"refresh_token":"r2"}""");
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded));
+            Assert.That(outcome.Session!.ExpiresAt, Is.EqualTo(exp));
+            Assert.That(outcome.Description, Does.Contain("exp claim"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_RotatedWithDPoPTokenType_FaultedCarryingTheSessionToStore()
+    {
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond("application/json", """{"access_token":"opaque-access","token_type":"DPoP","expires_in":300,"refresh_token":"r2"}""");
+        var sut = CreateSut(mock, new OAuth2Options { ClientId = "app" });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted));
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+            Assert.That(outcome.Description, Does.Contain("DPoP"));
+        });
+    }
+
+    [TestCase(RefreshTokenReuse.Strict, 0)]
+    [TestCase(RefreshTokenReuse.Leeway, 30)]
+    [TestCase(RefreshTokenReuse.Always, -1)]
+    public void RefreshTokenReuseWindow_FollowsOptions(RefreshTokenReuse reuse, int seconds)
+    {
+        var sut = new OAuth2TokenClient(new HttpClient(), new OAuth2Options { TokenEndpoint = new Uri(TokenUrl), ClientId = "app", RefreshTokenReuse = reuse });
+
+        Assert.That(sut.RefreshTokenReuseWindow, Is.EqualTo(seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds)));
+    }
+
     private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
 
     private static OAuth2TokenClient CreateSut(MockHttpMessageHandler mock, OAuth2Options options)

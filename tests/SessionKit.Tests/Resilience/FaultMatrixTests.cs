@@ -116,10 +116,60 @@ public sealed class FaultMatrixTests
         ("HtmlGateway", () => TokenEndpointFault.GatewayHtml()),
         ("TruncatedJson", TokenEndpointFault.TruncatedJson),
         ("HugeBody", () => TokenEndpointFault.HugeBody()),
-        ("MissingFields", TokenEndpointFault.MissingFields),
         ("WrongTypes", TokenEndpointFault.WrongTypes),
+    ];
+
+    // Success answers that rotated the refresh token but carry no usable access token: the new refresh token is kept.
+    private static readonly (string Name, Func<TokenEndpointFault> Create)[] RotatedButUnusable =
+    [
+        ("MissingFields", TokenEndpointFault.MissingFields),
         ("MalformedJwt", TokenEndpointFault.MalformedAccessToken),
     ];
+
+    public static IEnumerable<TestCaseData> RotatedMatrix()
+    {
+        foreach (var (name, _) in RotatedButUnusable)
+        {
+            foreach (var trigger in Enum.GetValues<Trigger>())
+            {
+                yield return new TestCaseData(name, trigger).SetName($"SendAsync_RotationInUnusableAnswer_StoresNewTokenNeverResendsOldThenRecovers_{name}_{trigger}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(RotatedMatrix))]
+    public async Task SendAsync_RotationInUnusableAnswer_StoresNewTokenNeverResendsOldThenRecovers(string fault, Trigger trigger)
+    {
+        await using var server = await StartServerAsync();
+        using var sut = new Harness(
+            server,
+            refreshOptions: new RefreshOptions { AttemptTimeout = TimeSpan.FromMilliseconds(500), RetryBaseDelay = TimeSpan.FromMilliseconds(10), MaxRetryAttempts = Attempts - 1, MinimumRefreshInterval = TimeSpan.Zero },
+            apiHandler: new SocketsHttpHandler { MaxConnectionsPerServer = 32 });
+        var (session, sessionId) = await ArrangeAsync(server, sut, trigger);
+        var ended = 0;
+        sut.Coordinator.SessionEnded += (_, _) => ended++;
+        server.EnqueueRefreshFault(RotatedButUnusable.Single(f => f.Name == fault).Create());
+
+        var outcomes = await ActCapturingAsync(sut, trigger);
+
+        var stored = await sut.Store.GetAsync("default", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcomes, Has.All.EqualTo(trigger == Trigger.Proactive ? "OK" : nameof(SessionRefreshException) + ":transient"));
+            Assert.That(server.Counters.RefreshRequests, Is.EqualTo(1), "the old refresh token is never sent again");
+            Assert.That(stored!.Version, Is.EqualTo(session.Version + 1));
+            Assert.That(stored.RefreshToken, Is.EqualTo(server.ActiveRefreshToken(sessionId)), "the rotated refresh token was stored");
+        });
+
+        // The next refresh uses the stored, rotated token and the session lives on.
+        var after = await ActAsync(sut, trigger == Trigger.Herd ? Trigger.Herd : Trigger.Unauthorized);
+        Assert.Multiple(() =>
+        {
+            Assert.That(after, Has.All.EqualTo(HttpStatusCode.OK));
+            Assert.That(server.Counters.Rejections, Is.Empty);
+            Assert.That(ended, Is.Zero);
+        });
+    }
 
     private static async Task<GoTrueTestServer> StartServerAsync()
     {

@@ -25,6 +25,9 @@ internal sealed class FakeRefresher : ITokenRefresher
 
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>Gets or sets how the fake server treats a reuse; GoTrue-like (always forgiven) unless a test says otherwise.</summary>
+    public TimeSpan RefreshTokenReuseWindow { get; set; } = Timeout.InfiniteTimeSpan;
+
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public IReadOnlyList<string> SentTokens => [.. _sent];
