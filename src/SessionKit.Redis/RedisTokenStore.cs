@@ -133,7 +133,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
         var state = fields[0];
         if (state.IsNull)
         {
-            return null;
+            return await NothingOrForeignAsync(key, redisKey).ConfigureAwait(false);
         }
 
         if (state == SessionCodec.EndState && !fields[3].IsNullOrEmpty)
@@ -504,6 +504,24 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
                     return false;
             }
         }
+    }
+
+    /// <summary>No SessionKit fields: the key holds nothing (the common case), or a hash of something else.</summary>
+    private async ValueTask<Session?> NothingOrForeignAsync(string key, string redisKey)
+    {
+        bool exists;
+        try
+        {
+            exists = await _database.KeyExistsAsync(redisKey).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisErrors.IsUnavailable(ex))
+        {
+            throw Unavailable(key, redisKey, "read", ex);
+        }
+
+        return exists
+            ? throw await UnusableAsync(key, redisKey, RedisValue.Null, TokenStoreProblem.Corrupt, "the hash is not a SessionKit entry", null).ConfigureAwait(false)
+            : null;
     }
 
     private void Remember(string key, string version, string fingerprint, Session session)

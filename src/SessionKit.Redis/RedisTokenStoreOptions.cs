@@ -16,7 +16,7 @@ public sealed class RedisTokenStoreOptions
     /// </value>
     [Required]
     [StringLength(100, MinimumLength = 1)]
-    [RegularExpression(@"^[^{}]+$", ErrorMessage = "The field KeyPrefix must not contain '{' or '}'.")]
+    [RegularExpression(@"^[^{}]+$", ErrorMessage = "The field KeyPrefix must not contain '{{' or '}}'.")]
     public string KeyPrefix { get; set; } = "sessionkit:";
 
     /// <summary>Gets or sets how long a session lives in Redis after it was last written (signed in or rotated).</summary>
