@@ -31,6 +31,7 @@ coordinator.SessionEnded += (_, _) => Interlocked.Increment(ref ended);
 coordinator.SessionRefreshed += (_, _) => Interlocked.Increment(ref refreshed);
 var handlerOptions = new SessionHandlerOptions();
 handlerOptions.AllowedOrigins.Add(new Uri(args[4]));
+handlerOptions.SessionKeySelector = static r => r.GetSessionKey();
 using var api = new HttpClient(new SessionHandler(coordinator, handlerOptions) { InnerHandler = new SocketsHttpHandler { MaxConnectionsPerServer = 64 } }) { BaseAddress = new Uri(args[4]) };
 var outcomes = new ConcurrentDictionary<string, int>();
 
