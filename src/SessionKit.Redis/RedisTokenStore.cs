@@ -380,7 +380,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
 
             // Sleep until a wake-up, the holder's lease runs out, or the fallback poll: whichever comes first.
             var wait = result > 0 ? TimeSpan.FromMilliseconds(result) : RedisDefaults.MinLockPoll;
-            wait = wait < RedisDefaults.MinLockPoll ? RedisDefaults.MinLockPoll : wait > RedisDefaults.MaxLockPoll ? RedisDefaults.MaxLockPoll : wait;
+            wait = wait < RedisDefaults.MinLockPoll ? RedisDefaults.MinLockPoll : wait > _options.MaxLockPoll ? _options.MaxLockPoll : wait;
             wait = wait > remaining ? remaining : wait;
             try
             {

@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.ComponentModel.DataAnnotations;
+using SessionKit.Redis.Internal;
 
 namespace SessionKit.Redis;
 
@@ -86,4 +87,7 @@ public sealed class RedisTokenStoreOptions
     /// </summary>
     /// <value>Defaults to <see langword="null"/>. The connection never aborts on a failed first connect: it keeps retrying.</value>
     public string? Configuration { get; set; }
+
+    /// <summary>Gets or sets the longest a lock waiter sleeps between attempts when no wake-up arrives (tests raise it to prove the wake-ups).</summary>
+    internal TimeSpan MaxLockPoll { get; set; } = RedisDefaults.MaxLockPoll;
 }

@@ -304,7 +304,7 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     public async Task AcquireRefreshLockAsync_HeldByOtherInstance_WaiterWakesOnReleaseNotByPolling()
     {
         var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromSeconds(30));
-        var b = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromSeconds(30));
+        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
         var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
         var waiting = b.AcquireRefreshLockAsync("k", CancellationToken.None).AsTask();
         await Task.Delay(700);
@@ -314,8 +314,8 @@ public sealed class RedisTokenStoreTests : RedisTestBase
         await held.DisposeAsync();
         await using var second = await waiting;
 
-        // The fallback poll is 500 ms and the holder's lease 30 s: only the pub/sub message wakes the waiter this fast.
-        Assert.That(released.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(300)), $"woken after {released.ElapsedMilliseconds} ms");
+        // The waiter's fallback poll is 20 s here and the holder's lease 30 s: only the pub/sub message wakes it this fast.
+        Assert.That(released.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), $"woken after {released.ElapsedMilliseconds} ms");
         Assert.That(a.PendingSignalCount + b.PendingSignalCount, Is.Zero);
     }
 
