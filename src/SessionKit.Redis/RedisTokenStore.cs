@@ -324,7 +324,9 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
     /// <remarks>
     /// Takes the key's lease (<c>SET NX PX</c> with a random owner). While another instance holds it, waits for a message on the
     /// store's channel (the holder released it, or the session was rotated or ended), re-checking at least every 500 ms and
-    /// never later than the holder's lease runs out, for up to <see cref="RedisTokenStoreOptions.LockWaitTimeout"/>.
+    /// never later than the holder's lease runs out, for up to <see cref="RedisTokenStoreOptions.LockWaitTimeout"/>. When the
+    /// session changed while waiting (the holder rotated or ended it), returns at once without taking the lock: the caller's
+    /// re-read of the store finds the change and adopts it, and the waiters of a herd are not queued behind one another.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="sessionKey"/> is <see langword="null"/>.</exception>
     /// <exception cref="TimeoutException">Another instance held the lock past <see cref="RedisTokenStoreOptions.LockWaitTimeout"/>.</exception>
@@ -341,6 +343,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
         var leaseMs = (long)_options.LockLease.TotalMilliseconds;
         var started = _timeProvider.GetTimestamp();
         var logged = false;
+        RedisValue seen = RedisValue.EmptyString;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -348,12 +351,25 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
             long result;
             try
             {
-                result = (long)await _database.ScriptEvaluateAsync(RedisScripts.Acquire, [lockKey], [owner, leaseMs]).ConfigureAwait(false);
+                var reply = (RedisResult[])(await _database.ScriptEvaluateAsync(RedisScripts.Acquire, [lockKey, redisKey], [owner, leaseMs, seen]).ConfigureAwait(false))!;
+                result = (long)reply[0];
+                if (reply.Length > 1 && seen.IsNullOrEmpty)
+                {
+                    seen = (RedisValue)reply[1];
+                }
             }
             catch (Exception ex) when (RedisErrors.IsUnavailable(ex))
             {
                 _signals.Leave(sessionKey, signal);
                 throw Unavailable(sessionKey, redisKey, "refresh lock", ex);
+            }
+
+            if (result == -4)
+            {
+                // The holder rotated or ended the session while we waited: the caller's re-read finds it and adopts it, with
+                // no refresh, so no lock is needed (and the other waiters are not queued behind one another).
+                _signals.Leave(sessionKey, signal);
+                return NothingHeld.Instance;
             }
 
             if (result == -3)

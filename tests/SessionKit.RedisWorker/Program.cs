@@ -65,7 +65,7 @@ switch (mode)
             while (DateTimeOffset.UtcNow < deadline)
             {
                 await RequestAsync(key);
-                await Task.Delay(Random.Shared.Next(100, 300));
+                await Task.Delay(Random.Shared.Next(200, 500));
             }
         }));
 

@@ -71,12 +71,17 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Takes the lock if free. KEYS: lock. ARGV: owner, lease in ms. Returns -3 when taken, else the holder's remaining lease
-    /// in ms (so a waiter sleeps no longer than the lease can last).
+    /// Takes the lock if free. KEYS: lock, entry. ARGV: owner, lease in ms, the entry's version and fingerprint seen when the
+    /// wait began (empty on the first attempt). Returns <c>{-3}</c> when taken; <c>{-4}</c> when the entry changed since the
+    /// wait began (the holder rotated or ended the session: nothing is left to refresh); else <c>{the holder's remaining lease
+    /// in ms, version, fingerprint}</c>, so a waiter sleeps no longer than the lease can last.
     /// </summary>
     public const string Acquire = """
-        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -3 end
-        return redis.call('PTTL', KEYS[1])
+        local cur = redis.call('HMGET', KEYS[2], 'v', 'f')
+        local seen = (cur[1] or '') .. '|' .. (cur[2] or '')
+        if ARGV[3] ~= '' and seen ~= ARGV[3] then return {-4} end
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {-3} end
+        return {redis.call('PTTL', KEYS[1]), seen}
         """;
 
     /// <summary>Extends the lease if still owned. KEYS: lock. ARGV: owner, lease in ms. Returns 1 when renewed, 0 when lost.</summary>

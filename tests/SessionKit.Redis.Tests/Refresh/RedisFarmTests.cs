@@ -70,7 +70,7 @@ public sealed class RedisFarmTests : RedisTestBase
             }
 
             Assert.That(outcomes.Keys, Is.EqualTo(new[] { "200" }), "every request succeeded");
-            Assert.That(rotations, Is.GreaterThan(Users * seconds / 3), "each user rotated about once a second while requested");
+            Assert.That(rotations, Is.GreaterThanOrEqualTo(Users * 2), "every user rotated several times");
             Assert.That(server.Counters.RefreshRequests, Is.EqualTo(rotations), "exactly one refresh per user per rotation, across every instance");
             Assert.That(server.Counters.RejectionsOf("refresh_token_already_used"), Is.Zero);
             Assert.That(server.Counters.Rejections, Is.Empty);

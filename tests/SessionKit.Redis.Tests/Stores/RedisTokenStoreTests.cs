@@ -320,6 +320,27 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     }
 
     [Test]
+    public async Task AcquireRefreshLockAsync_SessionRotatedWhileWaiting_ReturnsWithoutTakingLock()
+    {
+        var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromSeconds(30));
+        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
+        var v0 = Sessions.Make();
+        await a.SetAsync("k", v0, CancellationToken.None);
+        await using var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
+        var waiting = b.AcquireRefreshLockAsync("k", CancellationToken.None).AsTask();
+        await Task.Delay(300);
+
+        var v1 = Sessions.Next(v0);
+        await a.TryReplaceAsync("k", v0, v1, CancellationToken.None);
+        var woke = await Task.WhenAny(waiting, Task.Delay(5000));
+
+        Assert.That(woke, Is.SameAs(waiting), "the rotation's message ends the wait while the holder still holds the lock");
+        await using var nothing = await waiting;
+        Assert.That(b.HeldLockCount, Is.Zero, "nothing is held: the caller's re-read adopts the rotated session");
+        Assert.That((await b.GetAsync("k", CancellationToken.None))!.RefreshToken, Is.EqualTo(v1.RefreshToken));
+    }
+
+    [Test]
     public async Task AcquireRefreshLockAsync_OtherLockKeys_DoNotBlock()
     {
         var a = await CreateStoreAsync();
