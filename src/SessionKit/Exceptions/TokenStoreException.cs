@@ -47,11 +47,15 @@ public sealed class TokenStoreException : SessionKitException
     /// <value>The problem; <see cref="TokenStoreProblem.Unreadable"/> when not given.</value>
     public TokenStoreProblem Problem { get; } = TokenStoreProblem.Unreadable;
 
-    /// <summary>Gets the store file concerned.</summary>
-    /// <value>The path, or <see langword="null"/>.</value>
+    /// <summary>Gets a value indicating whether the failure is transient (<see cref="TokenStoreProblem.Unavailable"/>): the session is kept and a later attempt may succeed.</summary>
+    /// <value><see langword="true"/> only for <see cref="TokenStoreProblem.Unavailable"/>.</value>
+    public bool IsTransient => Problem == TokenStoreProblem.Unavailable;
+
+    /// <summary>Gets the store file concerned (for a server store such as Redis: the key of the entry).</summary>
+    /// <value>The path or key, or <see langword="null"/>.</value>
     public string? FilePath { get; }
 
     /// <summary>Gets where the unusable file was moved for inspection.</summary>
-    /// <value>The path, or <see langword="null"/> when the file was left in place (for example when it cannot be read at all).</value>
+    /// <value>The path (or key), or <see langword="null"/> when the file was left in place (for example when it cannot be read at all).</value>
     public string? KeptAsidePath { get; }
 }

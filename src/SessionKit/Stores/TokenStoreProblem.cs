@@ -5,7 +5,7 @@ namespace SessionKit;
 /// <summary>What is wrong with a persistent store (see <see cref="TokenStoreException"/>).</summary>
 public enum TokenStoreProblem
 {
-    /// <summary>The file cannot be read (permissions changed, I/O error).</summary>
+    /// <summary>The file (or stored value) cannot be read (permissions changed, I/O error).</summary>
     Unreadable = 0,
 
     /// <summary>The file is truncated, garbage or not a SessionKit store.</summary>
@@ -16,4 +16,10 @@ public enum TokenStoreProblem
 
     /// <summary>The file was written on another machine or by another user account; sign in on this host.</summary>
     CopiedFromElsewhere = 3,
+
+    /// <summary>
+    /// The store's server is unreachable or not answering (a connection loss, a timeout, a failover, a restart): a transient
+    /// failure. The stored session is kept; retry later.
+    /// </summary>
+    Unavailable = 4,
 }

@@ -100,6 +100,7 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Error, "The session store '{FilePath}' is unusable ({Problem}); kept aside at '{KeptAsidePath}'.", EventName = "StoreFileUnusable")]
     public static partial void StoreFileUnusable(ILogger logger, string filePath, TokenStoreProblem problem, string? keptAsidePath);
 
+    // 350-369 are reserved for SessionKit.Redis (src/SessionKit.Redis/Internal/RedisLog.cs).
     [LoggerMessage(302, LogLevel.Warning, "Server-side sign-out failed (status {StatusCode}): {Description}. The local session is removed anyway.", EventName = "ServerSignOutFailed")]
     public static partial void ServerSignOutFailed(ILogger logger, int? statusCode, string? description);
 }

@@ -1,0 +1,110 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SessionKit.Redis.Tests.Support;
+using StackExchange.Redis;
+
+namespace SessionKit.Redis.Tests.DependencyInjection;
+
+/// <summary>Registration next to <c>AddSessionKit</c>, and options validated at start with messages naming the field.</summary>
+[TestFixture]
+[Category("Redis")]
+[NonParallelizable]
+[CancelAfter(60_000)]
+public sealed class SessionKitRedisServiceCollectionExtensionsTests : RedisTestBase
+{
+    [Test]
+    public async Task AddSessionKitRedisStore_MultiplexerFromDi_ReplacesStoreAndCoordinatorUsesIt()
+    {
+        var redis = await ConnectAsync();
+        var services = new ServiceCollection();
+        services.AddDataProtection().PersistKeysToFileSystem(Keys);
+        services.AddSingleton<IConnectionMultiplexer>(redis);
+        services.AddSessionKit(o => o.UseGoTrue(new Uri("http://127.0.0.1:1/auth/v1")));
+        services.AddSessionKitRedisStore(o => o.KeyPrefix = Prefix);
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<ITokenStore>();
+        var coordinator = provider.GetRequiredService<RefreshCoordinator>();
+        var session = Sessions.Make();
+        await store.SetAsync("k", session, CancellationToken.None);
+
+        Assert.That(store, Is.InstanceOf<RedisTokenStore>().And.InstanceOf<IRefreshLock>());
+        Assert.That(coordinator.Store, Is.SameAs(store));
+        Assert.That(await (await RawAsync()).KeyExistsAsync(Prefix + "{k}"), Is.True);
+    }
+
+    [Test]
+    public async Task AddSessionKitRedisStore_ConnectionString_OpensOwnConnection()
+    {
+        var services = new ServiceCollection();
+        services.AddDataProtection().PersistKeysToFileSystem(Keys);
+        services.AddSessionKit(o => o.UseGoTrue(new Uri("http://127.0.0.1:1/auth/v1")));
+        services.AddSessionKitRedisStore(Redis.Configuration);
+        services.Configure<RedisTokenStoreOptions>(o => o.KeyPrefix = Prefix);
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<ITokenStore>();
+        await store.SetAsync("k", Sessions.Make(), CancellationToken.None);
+
+        Assert.That(await store.GetAsync("k", CancellationToken.None), Is.Not.Null);
+    }
+
+    [Test]
+    public void AddSessionKitRedisStore_NoConnection_ClearMessage()
+    {
+        var services = new ServiceCollection();
+        services.AddSessionKitRedisStore();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<RedisTokenStore>(), Throws.InvalidOperationException.With.Message.Contains("IConnectionMultiplexer"));
+    }
+
+    [TestCase(nameof(RedisTokenStoreOptions.KeyPrefix), "")]
+    [TestCase(nameof(RedisTokenStoreOptions.KeyPrefix), "app:{x}:")]
+    [TestCase(nameof(RedisTokenStoreOptions.EntryLifetime), "00:00:10")]
+    [TestCase(nameof(RedisTokenStoreOptions.EndLifetime), "00:00:00")]
+    [TestCase(nameof(RedisTokenStoreOptions.LockLease), "00:00:00.100")]
+    [TestCase(nameof(RedisTokenStoreOptions.LockWaitTimeout), "00:00:00")]
+    [TestCase(nameof(RedisTokenStoreOptions.OperationTimeout), "00:10:00")]
+    [TestCase(nameof(RedisTokenStoreOptions.ConnectTimeout), "00:00:00")]
+    [TestCase(nameof(RedisTokenStoreOptions.WriteRetryTimeout), "-00:00:01")]
+    [TestCase(nameof(RedisTokenStoreOptions.Database), "16")]
+    [TestCase(nameof(RedisTokenStoreOptions.Configuration), " ")]
+    [TestCase("LockLease-vs-OperationTimeout", "")]
+    public void AddSessionKitRedisStore_InvalidOption_HostStartFailsNamingTheField(string field, string value)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(Keys);
+        builder.Services.AddSessionKit(o => o.UseGoTrue(new Uri("http://127.0.0.1:1/auth/v1")));
+        builder.Services.AddSessionKitRedisStore(o =>
+        {
+            switch (field)
+            {
+                case nameof(o.KeyPrefix): o.KeyPrefix = value; break;
+                case nameof(o.EntryLifetime): o.EntryLifetime = TimeSpan.Parse(value); break;
+                case nameof(o.EndLifetime): o.EndLifetime = TimeSpan.Parse(value); break;
+                case nameof(o.LockLease): o.LockLease = TimeSpan.Parse(value); break;
+                case nameof(o.LockWaitTimeout): o.LockWaitTimeout = TimeSpan.Parse(value); break;
+                case nameof(o.OperationTimeout): o.OperationTimeout = TimeSpan.Parse(value); break;
+                case nameof(o.ConnectTimeout): o.ConnectTimeout = TimeSpan.Parse(value); break;
+                case nameof(o.WriteRetryTimeout): o.WriteRetryTimeout = TimeSpan.Parse(value); break;
+                case nameof(o.Database): o.Database = int.Parse(value); break;
+                case nameof(o.Configuration): o.Configuration = value; break;
+                default:
+                    o.Configuration = "127.0.0.1:1";
+                    o.LockLease = TimeSpan.FromSeconds(2);
+                    o.OperationTimeout = TimeSpan.FromSeconds(5);
+                    break;
+            }
+        });
+        using var host = builder.Build();
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain(field.Split('-')[0]));
+    }
+}
