@@ -405,11 +405,18 @@ public sealed class SessionHandler : DelegatingHandler
         {
             return await _coordinator.RefreshAsync(key, session, cancellationToken).ConfigureAwait(false);
         }
-        catch (SessionRefreshException ex) when (_timeProvider.GetUtcNow() < session.ExpiresAt)
+        catch (Exception ex) when (ex is SessionRefreshException or TokenStoreException { IsTransient: true } && _timeProvider.GetUtcNow() < session.ExpiresAt)
         {
+            // The token is still valid: a failed proactive refresh (the token endpoint or the store being down) does not fail the request.
             Log.ProactiveRefreshFailed(_logger, key, ex);
-            var latest = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            return latest ?? session;
+            try
+            {
+                return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false) ?? session;
+            }
+            catch (TokenStoreException unavailable) when (unavailable.IsTransient)
+            {
+                return session;
+            }
         }
     }
 

@@ -193,6 +193,28 @@ public sealed class SessionHandlerTests
     }
 
     [Test]
+    public async Task SendAsync_ProactiveRefreshWhileStoreUnavailable_SendsWithTheStillValidToken()
+    {
+        using var api = new MockHttpMessageHandler();
+        using var auth = new MockHttpMessageHandler();
+        var current = TestJwt.Create();
+        api.Expect(HttpMethod.Get, Api + "/me").WithHeaders("Authorization", "Bearer " + current).Respond(HttpStatusCode.OK);
+        auth.Fallback.Throw(new InvalidOperationException("the token endpoint must not be called while the lock is unreachable"));
+        var time = new FakeTimeProvider(Now);
+        var store = new UnavailableLockStore();
+        var coordinator = new RefreshCoordinator(store, new GoTrueTokenClient(auth.ToHttpClient(), new GoTrueOptions { AuthUrl = new Uri("https://auth.example.test/auth/v1") }, time), new RefreshOptions { RetryBaseDelay = TimeSpan.Zero }, time);
+        var options = new SessionHandlerOptions { RefreshMargin = TimeSpan.FromMinutes(5) };
+        options.AllowedOrigins.Add(new Uri(Api));
+        using var client = new HttpClient(new SessionHandler(coordinator, options, time) { InnerHandler = api }) { BaseAddress = new Uri(Api) };
+        await store.SetAsync("default", new Session { AccessToken = current, RefreshToken = "current00001", ExpiresAt = Now.AddMinutes(2), IssuedAt = Now.AddMinutes(-58) }, CancellationToken.None);
+
+        using var response = await client.GetAsync("me");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        api.VerifyNoOutstandingExpectation();
+    }
+
+    [Test]
     public void Constructor_NoAllowedOrigin_Throws()
     {
         var coordinator = new RefreshCoordinator(new InMemoryTokenStore(), new FakeRefresher());
