@@ -262,7 +262,14 @@ public sealed class RefreshCoordinator : IDisposable
         TimeSpan age;
         if (_recent.TryGetValue(sessionKey, out var recent) && Session.SameTokens(recent.Session, session))
         {
+            // Real time since this coordinator stored it, immune to the wall clock being stepped back. When the wall clock
+            // says it is older (it was received a moment before it was stored), take that: the handler judges expiry by the
+            // wall clock, and the guard must never hold back a session the handler already sees as expiring.
             age = _timeProvider.GetElapsedTime(recent.ObtainedAt);
+            if (session.IssuedAt is { } received && _timeProvider.GetUtcNow() - received is var wallAge && wallAge > age)
+            {
+                age = wallAge;
+            }
         }
         else if (session.IssuedAt is { } issuedAt)
         {

@@ -28,7 +28,7 @@ public sealed class OAuth2TokenClientTests
     [TestCase(429, "slow down", RefreshOutcomeKind.Transient)]
     [TestCase(200, "{\"access_token\":", RefreshOutcomeKind.Transient)]
     [TestCase(200, """{"access_token":"opaque-access","token_type":"Bearer","expires_in":"300","refresh_token":"r2"}""", RefreshOutcomeKind.Succeeded)]
-    [TestCase(200, """{"access_token":"opaque-access","token_type":"mac","expires_in":300}""", RefreshOutcomeKind.Transient)]
+    [TestCase(200, """{"access_token":"opaque-access","token_type":"mac","expires_in":300}""", RefreshOutcomeKind.Faulted)]
     public async Task RefreshAsync_Answer_Classified(int status, string body, RefreshOutcomeKind expected)
     {
         using var mock = new MockHttpMessageHandler();

@@ -166,7 +166,7 @@ public sealed class OAuth2FlowTests
         var body = await replay.Content.ReadFromJsonAsync<Dictionary<string, string>>();
         Assert.Multiple(() =>
         {
-            Assert.That(confirmed, Is.True);
+            Assert.That(confirmed.ServerConfirmed, Is.True);
             Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(body!["error"], Is.EqualTo("invalid_grant"));
         });
