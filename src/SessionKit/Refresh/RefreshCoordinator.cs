@@ -128,6 +128,9 @@ public sealed class RefreshCoordinator : IDisposable
         }
     }
 
+    /// <summary>Gets the clock this coordinator judges expiry by.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
+
     /// <summary>Gets the telemetry instruments shared with the handlers using this coordinator.</summary>
     internal SessionKitTelemetry Telemetry => _telemetry;
 
