@@ -37,6 +37,14 @@ internal static class DemoHost
         return demo.Sessions().GetSessionKey(ticket.Principal)!;
     }
 
+    /// <summary>Returns the session key of the user signed in to <paramref name="browser"/>.</summary>
+    public static string KeyOf(this WebDemo demo, OpenQA.Selenium.IWebDriver browser)
+    {
+        var cookie = browser.Manage().Cookies.GetCookieNamed(WebApp.CookieName) ?? throw new InvalidOperationException("not signed in");
+        var ticket = demo.CookieFormat().Unprotect(cookie.Value) ?? throw new InvalidOperationException("unreadable cookie");
+        return demo.Sessions().GetSessionKey(ticket.Principal)!;
+    }
+
     /// <summary>
     /// Forces reuse at the token server: a thief takes the user's current refresh token and rotates it twice, so the app's
     /// token becomes a stale grandparent; the app's next refresh gets <c>refresh_token_already_used</c>.
