@@ -67,7 +67,8 @@ public static class SessionKitCookieEvents
     /// <summary>
     /// <c>OnRedirectToLogin</c>: an API call (see <see cref="SignedInUserSessionOptions.IsApiRequest"/>) gets 401 with
     /// <c>{"error":"not_signed_in","reason":"not_signed_in",...}</c> instead of a redirect that <c>fetch</c> would follow;
-    /// a browser navigation is redirected to the login path as usual.
+    /// a browser navigation is redirected to the login path as usual. Within minutes of a forced sign-out (see
+    /// <see cref="SignedInUserSessionOptions.ReasonCookieName"/>) both carry that sign-out's reason instead.
     /// </summary>
     /// <param name="context">The redirect context.</param>
     /// <returns>A task that completes when the response is written.</returns>
@@ -76,9 +77,11 @@ public static class SessionKitCookieEvents
     {
         ArgumentNullException.ThrowIfNull(context);
         var options = context.HttpContext.RequestServices.GetRequiredService<SignedInUserSessions>().Options;
-        if (SignInResponder.IsApiRequest(context.Request, options))
+        var code = SignInResponder.NotSignedInCode(context.Request, options);
+        if (SignInResponder.IsApiRequest(context.Request, options) || code != SessionEndCodes.NotSignedIn)
         {
-            return SignInResponder.RespondAsync(context.HttpContext, options, SessionEndCodes.NotSignedIn, signOut: false);
+            // An API call gets the JSON reason; a page right after a forced sign-out goes to the sign-in page with its reason.
+            return SignInResponder.RespondAsync(context.HttpContext, options, code, signOut: false);
         }
 
         context.Response.Redirect(context.RedirectUri);

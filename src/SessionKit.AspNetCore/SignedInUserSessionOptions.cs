@@ -44,6 +44,14 @@ public sealed class SignedInUserSessionOptions
     /// <value>Defaults to <c>"reason"</c>.</value>
     public string ReasonQueryParameter { get; set; } = "reason";
 
+    /// <summary>
+    /// Gets or sets the name of a short-lived cookie (five minutes, HTTP-only, holding only the reason code) set with a forced
+    /// sign-out, so that the user's other tabs, which arrive without the auth cookie, are sent to the sign-in page with the same
+    /// reason instead of <see cref="SessionEndCodes.NotSignedIn"/>. A successful sign-in through SessionKit removes it.
+    /// </summary>
+    /// <value>Defaults to <c>"SessionKit.SignOutReason"</c>; <see langword="null"/> or empty turns it off.</value>
+    public string? ReasonCookieName { get; set; } = "SessionKit.SignOutReason";
+
     /// <summary>Gets or sets the authentication scheme signed out when a session ended.</summary>
     /// <value>Defaults to <see langword="null"/>: the app's default sign-out scheme (the cookie).</value>
     public string? CookieScheme { get; set; }

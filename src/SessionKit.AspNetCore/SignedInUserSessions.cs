@@ -130,6 +130,7 @@ public sealed class SignedInUserSessions
         var user = new ClaimsPrincipal(identity);
         await StoreSessionAsync(user, session, cancellationToken).ConfigureAwait(false);
         await context.SignInAsync(Options.CookieScheme, user, properties).ConfigureAwait(false);
+        SignInResponder.ClearReason(context, Options);
         return user;
     }
 
@@ -190,7 +191,7 @@ public sealed class SignedInUserSessions
     /// <summary>
     /// Signs the current user out: ends the session at the server where it can (GoTrue <c>/logout</c>), leaves a
     /// <see cref="SessionEndReason.SignedOut"/> end in the store (so the user's other tabs and the app's other instances
-    /// follow), and signs the cookie out.
+    /// follow, with <see cref="SessionEndCodes.SignedOut"/>), and signs the cookie out.
     /// </summary>
     /// <param name="context">The current request.</param>
     /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
@@ -204,7 +205,7 @@ public sealed class SignedInUserSessions
             await _client.ForKey(key).SignOutAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await context.SignOutAsync(Options.CookieScheme).ConfigureAwait(false);
+        await SignInResponder.SignOutWithReasonAsync(context, Options, SessionEndCodes.SignedOut).ConfigureAwait(false);
     }
 
     /// <summary>Returns why <paramref name="user"/> can no longer use their session, or <see langword="null"/> while it lives: one store read, a second only when no session is stored.</summary>

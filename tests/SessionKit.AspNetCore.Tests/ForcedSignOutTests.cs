@@ -57,6 +57,11 @@ public sealed class ForcedSignOutTests
         using var copy = CopyOf(cookie);
         using var page = await copy.PageAsync(string.Empty);
         var (other, otherBody, _) = await _linus.DashboardAsync();
+
+        // The same browser's next call arrives without the auth cookie, and still learns the reason.
+        var (again, againBody, againResponse) = await _ada.DashboardAsync();
+        using var againPage = await _ada.PageAsync(string.Empty);
+        againResponse.Dispose();
         Assert.Multiple(() =>
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -68,6 +73,9 @@ public sealed class ForcedSignOutTests
             Assert.That(page.Headers.Location?.OriginalString, Is.EqualTo("/signin?reason=refresh_token_already_used"));
             Assert.That(other, Is.EqualTo(HttpStatusCode.OK), "other users are untouched");
             Assert.That(otherBody.GetProperty("apiUser").GetString(), Is.EqualTo(_linus.UserId));
+            Assert.That(again, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(againBody.GetProperty("reason").GetString(), Is.EqualTo(SessionEndCodes.RefreshTokenAlreadyUsed));
+            Assert.That(againPage.Headers.Location?.OriginalString, Is.EqualTo("/signin?reason=refresh_token_already_used"));
         });
         response.Dispose();
     }

@@ -42,7 +42,7 @@ internal sealed class ForcedSignOutMiddleware
         catch (SessionRequiredException) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            var code = !signedIn ? SessionEndCodes.NotSignedIn
+            var code = !signedIn ? SignInResponder.NotSignedInCode(context.Request, options)
                 : _sessions.GetSessionKey(context.User) is null ? SessionEndCodes.InvalidUser
                 : SessionEndCodes.SessionMissing;
             await SignInResponder.RespondAsync(context, options, code, signOut: signedIn).ConfigureAwait(false);

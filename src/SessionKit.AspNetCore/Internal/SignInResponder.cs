@@ -32,12 +32,48 @@ internal static class SignInResponder
     public static string SignInUrl(HttpRequest request, SignedInUserSessionOptions options, string code) =>
         QueryHelpers.AddQueryString(request.PathBase.Add(options.SignInPath).Value ?? "/", options.ReasonQueryParameter, code);
 
+    /// <summary>The reason a request without a signed-in user gets: the one a recent forced sign-out left in the reason cookie, else <see cref="SessionEndCodes.NotSignedIn"/>.</summary>
+    public static string NotSignedInCode(HttpRequest request, SignedInUserSessionOptions options) =>
+        options.ReasonCookieName is { Length: > 0 } name
+        && request.Cookies.TryGetValue(name, out var code)
+        && code is not null
+        && options.GetMessage(code) is not null
+            ? code
+            : SessionEndCodes.NotSignedIn;
+
+    /// <summary>Signs the auth cookie out and leaves the reason cookie, so the user's other tabs learn the same reason.</summary>
+    public static async Task SignOutWithReasonAsync(HttpContext context, SignedInUserSessionOptions options, string code)
+    {
+        await context.SignOutAsync(options.CookieScheme).ConfigureAwait(false);
+        if (options.ReasonCookieName is { Length: > 0 } name)
+        {
+            context.Response.Cookies.Append(name, code, new CookieOptions
+            {
+                HttpOnly = true,
+                IsEssential = true,
+                SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax,
+                Secure = context.Request.IsHttps,
+                Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/",
+                MaxAge = TimeSpan.FromMinutes(5),
+            });
+        }
+    }
+
+    /// <summary>Removes the reason cookie after a successful sign-in.</summary>
+    public static void ClearReason(HttpContext context, SignedInUserSessionOptions options)
+    {
+        if (options.ReasonCookieName is { Length: > 0 } name && context.Request.Cookies.ContainsKey(name))
+        {
+            context.Response.Cookies.Delete(name, new CookieOptions { Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/" });
+        }
+    }
+
     /// <summary>Signs the cookie out (when <paramref name="signOut"/>) and answers with the reason <paramref name="code"/>.</summary>
     public static async Task RespondAsync(HttpContext context, SignedInUserSessionOptions options, string code, bool signOut)
     {
         if (signOut)
         {
-            await context.SignOutAsync(options.CookieScheme).ConfigureAwait(false);
+            await SignOutWithReasonAsync(context, options, code).ConfigureAwait(false);
         }
 
         var response = context.Response;
@@ -57,7 +93,7 @@ internal static class SignInResponder
         using (var json = new Utf8JsonWriter(body))
         {
             json.WriteStartObject();
-            json.WriteString("error", code == SessionEndCodes.NotSignedIn ? "not_signed_in" : "session_ended");
+            json.WriteString("error", code is SessionEndCodes.NotSignedIn ? "not_signed_in" : "session_ended");
             json.WriteString("reason", code);
             json.WriteString("message", options.GetMessage(code));
             json.WriteString("signInUrl", url);
