@@ -123,6 +123,55 @@ public sealed class SessionClient
     public async Task<Session?> GetSessionAsync(CancellationToken cancellationToken = default) =>
         await _coordinator.Store.GetAsync(SessionKey, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// Returns a valid access token for code that sends it itself (SignalR's <c>AccessTokenProvider</c>, gRPC
+    /// <c>CallCredentials</c>, a WebSocket's first request): the stored one, or, when it expires within
+    /// <paramref name="minimumValidity"/>, a new one from a single-flight refresh through the <see cref="RefreshCoordinator"/>.
+    /// </summary>
+    /// <param name="minimumValidity">
+    /// How long the token must still be valid; capped at half the token lifetime like <see cref="SessionHandlerOptions.RefreshMargin"/>.
+    /// 30 seconds when <see langword="null"/>.
+    /// </param>
+    /// <param name="cancellationToken">Stops waiting; never cancels a refresh already sent.</param>
+    /// <returns>The access token. Send it as <c>Authorization: Bearer</c>; never log it.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minimumValidity"/> is negative.</exception>
+    /// <exception cref="SessionRequiredException">No session is stored under <see cref="SessionKey"/>.</exception>
+    /// <exception cref="SessionEndedException">The session ended (rejected refresh token or sign-out).</exception>
+    /// <exception cref="SessionRefreshException">The needed refresh failed and the stored token has expired; the session is kept.</exception>
+    /// <remarks>
+    /// A refresh that fails transiently while the stored token is still valid does not fail the call: the stored token is
+    /// returned, as the <see cref="SessionHandler"/> does for a request. Thread-safe; concurrent callers share one refresh.
+    /// </remarks>
+    public async Task<string> GetAccessTokenAsync(TimeSpan? minimumValidity = null, CancellationToken cancellationToken = default)
+    {
+        var margin = minimumValidity ?? RefreshDefaults.RefreshMargin;
+        ArgumentOutOfRangeException.ThrowIfLessThan(margin, TimeSpan.Zero, nameof(minimumValidity));
+        var session = await _coordinator.Store.GetAsync(SessionKey, cancellationToken).ConfigureAwait(false)
+            ?? throw await _coordinator.NoSessionAsync(SessionKey, cancellationToken).ConfigureAwait(false);
+        var clock = _coordinator.TimeProvider;
+        if (!session.IsExpiring(clock.GetUtcNow(), margin))
+        {
+            return session.AccessToken;
+        }
+
+        try
+        {
+            return (await _coordinator.RefreshAsync(SessionKey, session, cancellationToken).ConfigureAwait(false)).AccessToken;
+        }
+        catch (Exception ex) when (ex is SessionRefreshException or TokenStoreException { IsTransient: true } && clock.GetUtcNow() < session.ExpiresAt)
+        {
+            try
+            {
+                var latest = await _coordinator.Store.GetAsync(SessionKey, cancellationToken).ConfigureAwait(false);
+                return (latest ?? session).AccessToken;
+            }
+            catch (TokenStoreException unavailable) when (unavailable.IsTransient)
+            {
+                return session.AccessToken;
+            }
+        }
+    }
+
     /// <summary>Refreshes the session now, even if it was refreshed moments ago (the storm guard does not apply).</summary>
     /// <param name="cancellationToken">Stops waiting; never cancels a refresh already sent.</param>
     /// <returns>The new, stored session.</returns>

@@ -230,4 +230,103 @@ public sealed class SessionClientTests
             Assert.That(body, Does.Contain(session.UserId!));
         });
     }
+
+    [Test]
+    public async Task GetAccessTokenAsync_FreshSession_ReturnsStoredTokenWithoutRefresh()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var session = await harness.SignInDirectAsync(Email);
+
+        var token = await harness.Client.GetAccessTokenAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(token, Is.EqualTo(session.AccessToken));
+            Assert.That(_server.Counters.RefreshRequests, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task GetAccessTokenAsync_ExpiringWithConcurrentCallers_RefreshesOnceAndReturnsStoredToken()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var session = await harness.SignInDirectAsync(Email);
+        _time.Advance(TimeSpan.FromMinutes(59.9));
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => harness.Client.GetAccessTokenAsync()));
+
+        var stored = await harness.Client.GetSessionAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_server.ApiUrl, "me"));
+        request.Headers.Authorization = new("Bearer", tokens[0]);
+        using var plain = new HttpClient();
+        using var response = await plain.SendAsync(request);
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens.Distinct().Count(), Is.EqualTo(1));
+            Assert.That(tokens[0], Is.Not.EqualTo(session.AccessToken));
+            Assert.That(tokens[0], Is.EqualTo(stored!.AccessToken));
+            Assert.That(_server.Counters.RefreshSuccesses, Is.EqualTo(1));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task GetAccessTokenAsync_LongMinimumValidityPastHalfLifetime_Refreshes()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var session = await harness.SignInDirectAsync(Email);
+        _time.Advance(TimeSpan.FromMinutes(31));
+
+        var withDefault = await harness.Client.GetAccessTokenAsync();
+        var withTwoHours = await harness.Client.GetAccessTokenAsync(minimumValidity: TimeSpan.FromHours(2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(withDefault, Is.EqualTo(session.AccessToken), "30 s margin: not expiring yet");
+            Assert.That(withTwoHours, Is.Not.EqualTo(session.AccessToken), "capped at half the lifetime: expiring");
+            Assert.That(_server.Counters.RefreshSuccesses, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public void GetAccessTokenAsync_NoSession_ThrowsSessionRequired()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+
+        var ex = Assert.ThrowsAsync<SessionRequiredException>(() => harness.Client.ForKey("nobody").GetAccessTokenAsync());
+
+        Assert.That(ex!.Message, Does.Contain("sign in"));
+    }
+
+    [Test]
+    public async Task GetAccessTokenAsync_RefreshTokenReused_ThrowsSessionEndedWithReason()
+    {
+        using var harness = new Harness(_server, timeProvider: _time);
+        var session = await harness.SignInDirectAsync(Email);
+        using (var thief = new Harness(_server, timeProvider: _time))
+        {
+            // The thief rotates twice, an hour apart: the harness's token is then a stale grandparent.
+            await thief.Client.SetSessionAsync(session);
+            await thief.Client.RefreshAsync();
+            _time.Advance(TimeSpan.FromMinutes(59.9));
+            await thief.Client.RefreshAsync();
+        }
+
+        var ex = Assert.ThrowsAsync<SessionEndedException>(() => harness.Client.GetAccessTokenAsync());
+
+        Assert.That(ex!.Reason, Is.EqualTo(SessionEndReason.RefreshTokenAlreadyUsed));
+    }
+
+    [Test]
+    public async Task GetAccessTokenAsync_RefreshFailsWhileTokenStillValid_ReturnsStoredToken()
+    {
+        using var harness = new Harness(_server, timeProvider: _time, refreshOptions: new RefreshOptions { MaxRetryAttempts = 0 });
+        var session = await harness.SignInDirectAsync(Email);
+        _time.Advance(TimeSpan.FromMinutes(59.9));
+        _server.EnqueueRefreshFault(TokenEndpointFault.Status(503), count: 10);
+
+        var token = await harness.Client.GetAccessTokenAsync();
+
+        Assert.That(token, Is.EqualTo(session.AccessToken));
+    }
 }
