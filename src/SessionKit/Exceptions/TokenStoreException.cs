@@ -3,8 +3,9 @@
 namespace SessionKit;
 
 /// <summary>
-/// Thrown when a persistent store cannot give back its session: the file is corrupt, was written with another key, was copied
-/// from another machine or user account, or cannot be read. The message says what to do; no token material is included.
+/// Thrown when a persistent store cannot give back or keep its session: the file is corrupt, was written with another key, was
+/// copied from another machine or user account, or cannot be read or written (<see cref="IsTransient"/>). The message says what
+/// to do; no token material is included.
 /// </summary>
 public sealed class TokenStoreException : SessionKitException
 {
@@ -46,6 +47,14 @@ public sealed class TokenStoreException : SessionKitException
     /// <summary>Gets what is wrong with the store.</summary>
     /// <value>The problem; <see cref="TokenStoreProblem.Unreadable"/> when not given.</value>
     public TokenStoreProblem Problem { get; } = TokenStoreProblem.Unreadable;
+
+    /// <summary>
+    /// Gets a value indicating whether the failure is in the file system or the store's backend rather than in the stored data
+    /// (a full disk, a read-only mount, a lock held too long, an I/O error): trying again later may succeed, and nothing was
+    /// signed out.
+    /// </summary>
+    /// <value><see langword="false"/> for a corrupt, wrong-key or copied file.</value>
+    public bool IsTransient { get; init; }
 
     /// <summary>Gets the store file concerned.</summary>
     /// <value>The path, or <see langword="null"/>.</value>

@@ -1,8 +1,5 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Internal;
@@ -21,8 +18,9 @@ namespace SessionKit;
 /// </para>
 /// <para>
 /// <b>Encrypted at rest</b> with AES-256-GCM under a random key kept beside the store, owner-only. The file is bound to this
-/// machine and user account (their hashes are authenticated data), so a store copied to another host or account is refused
-/// with <see cref="TokenStoreProblem.CopiedFromElsewhere"/> instead of being used to refresh.
+/// machine's id and the user's id (uid or SID; hashes, as authenticated data), never to a host name, so a store copied to
+/// another machine or account is refused with <see cref="TokenStoreProblem.CopiedFromElsewhere"/> instead of being used to
+/// refresh, while renaming the host changes nothing.
 /// </para>
 /// <para>
 /// <b>Across processes.</b> Writes are compare-and-swap under an OS file lock, and <see cref="IRefreshLock"/> holds a second
@@ -31,32 +29,37 @@ namespace SessionKit;
 /// </para>
 /// <para>
 /// <b>Bad files are kept.</b> A truncated, garbage, wrong-key or copied file raises <see cref="TokenStoreException"/> naming the
-/// file and what to do, and is moved aside (<c>sessions.dat.corrupt-…</c>) for inspection, never overwritten.
+/// file and what to do, and is moved aside (<c>sessions.dat.corrupt-…</c>, <c>.wrongkey-…</c>, <c>.copiedfromelsewhere-…</c>)
+/// for inspection, never overwritten.
 /// </para>
-/// <para>Reads are served from memory while the file's timestamp and size are unchanged. Thread-safe; one instance per file.</para>
+/// <para>
+/// <b>Trouble in the file system</b> (a full disk, a read-only mount, a lock held too long) is a transient
+/// <see cref="TokenStoreException"/> (<see cref="TokenStoreException.IsTransient"/>), never a sign-out. A rotated session that
+/// cannot be written is kept in memory by this instance, served by <see cref="GetAsync"/>, and written at the next change or read.
+/// </para>
+/// <para>
+/// Reads outside the locks are served from memory while the file's timestamp and size are unchanged; under the write lock and
+/// while this instance holds the refresh lock, the file is always read again. Thread-safe; one instance per file.
+/// </para>
 /// </remarks>
 public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 {
-    private const string Format = "sessionkit-file-store";
-    private const int FormatVersion = 1;
-    private const int KeySize = 32;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
     private const int MaxEnds = 1000;
 
     private readonly string _path;
-    private readonly string _keyPath;
     private readonly string _directory;
     private readonly string _writeLockPath;
     private readonly string _refreshLockPath;
-    private readonly string _owner;
+    private readonly KeyFile _keyFile;
+    private readonly StoreCodec _codec;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
-    private Snapshot? _snapshot;
-    private byte[]? _key;
+    private readonly UnsavedRotations _unsaved = new();
+    private volatile int _refreshHeld;
+    private StoreSnapshot? _snapshot;
     private bool _sweptTempFiles;
 
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
@@ -69,11 +72,11 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         options ??= new FileTokenStoreOptions();
         ArgumentException.ThrowIfNullOrEmpty(options.Path);
         _path = System.IO.Path.GetFullPath(options.Path);
-        _keyPath = System.IO.Path.GetFullPath(options.KeyPath ?? _path + ".key");
         _directory = System.IO.Path.GetDirectoryName(_path)!;
         _writeLockPath = _path + ".lock";
         _refreshLockPath = _path + ".refresh.lock";
-        _owner = OwnerHash(options.OwnerIdentity ?? DefaultOwnerIdentity());
+        _keyFile = new KeyFile(System.IO.Path.GetFullPath(options.KeyPath ?? _path + ".key"));
+        _codec = new StoreCodec(options.Identity ?? OwnerIdentity.Current, _keyFile);
         _lockTimeout = options.LockTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -86,15 +89,23 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     /// <summary>Gets or sets a hook called at each stage of a write ("temp-written", "renamed"); crash tests kill the process there.</summary>
     internal Action<string>? WriteStageHook { get; set; }
 
+    /// <summary>Gets or sets a replacement for the file's (timestamp, length), the cache key of reads; tests fake a coarse clock.</summary>
+    internal Func<FileInfo, (DateTime LastWriteUtc, long Length)>? StatHook { get; set; }
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="TokenStoreException">The file is corrupt, encrypted with another key, copied from elsewhere or unreadable.</exception>
     public ValueTask<Session?> GetAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (_unsaved.Any)
+        {
+            return GetWithUnsavedAsync(key, cancellationToken);
+        }
+
         try
         {
-            return new(Read().Sessions.GetValueOrDefault(key));
+            return new(Read(fresh: _refreshHeld > 0).Sessions.GetValueOrDefault(key));
         }
         catch (UnusableStoreFileException)
         {
@@ -110,7 +121,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            return new(Read().Ends.GetValueOrDefault(key));
+            return new(_unsaved.Get(key) is null ? Read(fresh: _refreshHeld > 0).Ends.GetValueOrDefault(key) : null);
         }
         catch (UnusableStoreFileException)
         {
@@ -133,37 +144,55 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 return true;
             },
             discardUnreadable: true,
+            _lockTimeout,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// When the file cannot be written (a full disk, a read-only mount, the lock held too long), a rotation
+    /// (<paramref name="expected"/> and <paramref name="replacement"/> both set) is kept in memory: this instance serves it and
+    /// writes it at its next change or read. The exception is transient.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="TokenStoreException">The file is unusable or cannot be written.</exception>
     public async ValueTask<bool> TryReplaceAsync(string key, Session? expected, Session? replacement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var swapped = false;
-        await MutateAsync(
-            (sessions, ends) =>
-            {
-                var current = sessions.GetValueOrDefault(key);
-                if (!Session.SameTokens(current, expected))
+        var (ran, swapped) = (false, false);
+        try
+        {
+            await MutateAsync(
+                (sessions, ends) =>
                 {
-                    return false;
-                }
+                    ran = true;
+                    if (!Session.SameTokens(sessions.GetValueOrDefault(key), expected))
+                    {
+                        return false;
+                    }
 
-                swapped = true;
-                if (replacement is null)
-                {
-                    return sessions.Remove(key);
-                }
+                    swapped = true;
+                    if (replacement is null)
+                    {
+                        return sessions.Remove(key);
+                    }
 
-                sessions[key] = replacement;
-                ends.Remove(key);
-                return true;
-            },
-            discardUnreadable: false,
-            cancellationToken).ConfigureAwait(false);
+                    sessions[key] = replacement;
+                    ends.Remove(key);
+                    return true;
+                },
+                discardUnreadable: false,
+                _lockTimeout,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenStoreException ex) when (ex.IsTransient && expected is not null && replacement is not null && (swapped || !ran))
+        {
+            // Swapped but not written, or not even locked: a rotation the server already made must not be lost.
+            _unsaved.Keep(key, expected, replacement);
+            Log.StoreWriteDeferred(_logger, _path, replacement.Version);
+            throw;
+        }
+
         return swapped;
     }
 
@@ -196,6 +225,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 return true;
             },
             discardUnreadable: false,
+            _lockTimeout,
             cancellationToken).ConfigureAwait(false);
         return ended;
     }
@@ -205,19 +235,27 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, cancellationToken).ConfigureAwait(false);
+        await MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, _lockTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    /// <remarks>One OS lock per store file, shared by its keys.</remarks>
+    /// <remarks>One OS lock per store file, shared by its keys. While it is held, this instance reads the file afresh.</remarks>
+    /// <exception cref="TokenStoreException">The lock file cannot be opened (for example on a read-only file system).</exception>
     public async ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             OwnerOnly.CreateDirectory(_directory);
+            FileLock.EnsureExists(_writeLockPath);
             var fileLock = await FileLock.AcquireAsync(_refreshLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            return new Releaser(fileLock, _refreshGate);
+            _refreshHeld = 1;
+            return new Releaser(fileLock, this);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _refreshGate.Release();
+            throw Failure("locked", ex);
         }
         catch
         {
@@ -233,47 +271,38 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         _refreshGate.Dispose();
     }
 
-    private static string DefaultOwnerIdentity()
+    /// <summary>A read while rotations wait in memory: try once to write them, then serve them if still unwritten.</summary>
+    private async ValueTask<Session?> GetWithUnsavedAsync(string key, CancellationToken cancellationToken)
     {
-        string machine;
         try
         {
-            machine = File.Exists("/etc/machine-id") ? File.ReadAllText("/etc/machine-id").Trim() : Environment.MachineName;
+            await MutateAsync(static (_, _) => false, discardUnreadable: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException)
+        catch (TokenStoreException ex) when (ex.IsTransient)
         {
-            machine = Environment.MachineName;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            machine = Environment.MachineName;
+            // Still not writable: keep serving from memory.
         }
 
-        return $"machine={machine};user={Environment.UserName};domain={Environment.UserDomainName}";
+        return _unsaved.Get(key) ?? await GetAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string OwnerHash(string identity) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("sessionkit-owner:" + identity))).ToLowerInvariant();
-
-    private byte[] AssociatedData() => Encoding.UTF8.GetBytes($"{Format}:v{FormatVersion}:{_owner}");
-
     /// <summary>Reads again under the write lock; a file still unusable there is moved aside and reported.</summary>
-    private async ValueTask<T?> ReadUnderLockAsync<T>(string key, Func<Snapshot, string, T?> pick, CancellationToken cancellationToken)
+    private async ValueTask<T?> ReadUnderLockAsync<T>(string key, Func<StoreSnapshot, string, T?> pick, CancellationToken cancellationToken)
         where T : class
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
+            var fileLock = await LockForWriteAsync(_lockTimeout, cancellationToken).ConfigureAwait(false);
             await using (fileLock.ConfigureAwait(false))
             {
                 try
                 {
-                    return pick(Read(), key);
+                    return pick(Read(fresh: true), key);
                 }
                 catch (UnusableStoreFileException ex)
                 {
-                    throw Quarantine(ex);
+                    throw MoveAside(ex);
                 }
             }
         }
@@ -283,50 +312,58 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
     }
 
-    private async ValueTask<FileLock> LockForWriteAsync(CancellationToken cancellationToken)
+    private async ValueTask<FileLock> LockForWriteAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        OwnerOnly.CreateDirectory(_directory);
         try
         {
-            return await FileLock.AcquireAsync(_writeLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            OwnerOnly.CreateDirectory(_directory);
+            FileLock.EnsureExists(_refreshLockPath);
+            return await FileLock.AcquireAsync(_writeLockPath, timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be locked: {ex.Message}. Check the permissions of its folder.", ex);
+            throw Failure("locked", ex);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TokenStoreException(TokenStoreProblem.Unreadable, _path, null, $"The session store '{_path}' is locked: {ex.Message} Nothing was changed; try again.", ex) { IsTransient = true };
         }
     }
 
     /// <summary>Applies <paramref name="change"/> to the current sessions under the write lock and writes them if it returns true.</summary>
-    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, Dictionary<string, SessionEnd>, bool> change, bool discardUnreadable, CancellationToken cancellationToken)
+    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, Dictionary<string, SessionEnd>, bool> change, bool discardUnreadable, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
+            var fileLock = await LockForWriteAsync(lockTimeout, cancellationToken).ConfigureAwait(false);
             await using (fileLock.ConfigureAwait(false))
             {
-                Snapshot current;
+                StoreSnapshot current;
                 try
                 {
-                    current = Read();
+                    // Under the lock the cache is never trusted: another process's write may not have changed the timestamp.
+                    current = Read(fresh: true);
                 }
                 catch (UnusableStoreFileException ex)
                 {
-                    var failure = Quarantine(ex);
+                    var failure = MoveAside(ex);
                     if (!discardUnreadable || failure.KeptAsidePath is null)
                     {
                         throw failure;
                     }
 
                     // A sign-in or sign-out replaces an unusable file; the bad one is kept aside.
-                    current = Snapshot.Empty;
+                    current = StoreSnapshot.Empty;
                 }
 
                 var sessions = new Dictionary<string, Session>(current.Sessions, StringComparer.Ordinal);
                 var ends = new Dictionary<string, SessionEnd>(current.Ends, StringComparer.Ordinal);
-                if (change(sessions, ends))
+                var applied = _unsaved.ApplyTo(sessions, ends);
+                if (change(sessions, ends) | applied.Count > 0)
                 {
                     Write(sessions, ends);
+                    _unsaved.Written(applied, sessions);
                 }
             }
         }
@@ -336,297 +373,80 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         }
     }
 
-    private Snapshot Read()
+    private StoreSnapshot Read(bool fresh)
     {
-        FileInfo info;
         try
         {
-            info = new FileInfo(_path);
+            var info = new FileInfo(_path);
             if (!info.Exists)
             {
-                _snapshot = Snapshot.Empty;
-                return Snapshot.Empty;
+                _snapshot = StoreSnapshot.Empty;
+                return StoreSnapshot.Empty;
             }
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be read: {ex.Message}. Check its permissions.", ex);
-        }
 
-        var cached = _snapshot;
-        if (cached is not null && cached.LastWriteUtc == info.LastWriteTimeUtc && cached.Length == info.Length)
-        {
-            return cached;
-        }
+            var (lastWrite, length) = StatHook?.Invoke(info) ?? (info.LastWriteTimeUtc, info.Length);
+            if (!fresh && _snapshot is { } cached && cached.LastWriteUtc == lastWrite && cached.Length == length)
+            {
+                return cached;
+            }
 
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(_path);
+            var (sessions, ends) = _codec.Decode(File.ReadAllBytes(_path), _path);
+            return _snapshot = new StoreSnapshot(lastWrite, length, sessions, ends);
         }
         catch (FileNotFoundException)
         {
-            return Read();
+            return Read(fresh);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be read: {ex.Message}. Check its permissions and the disk.", ex);
-        }
-
-        var (decodedSessions, decodedEnds) = Decode(bytes);
-        var snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, decodedSessions, decodedEnds);
-        _snapshot = snapshot;
-        return snapshot;
-    }
-
-    private (Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends) Decode(byte[] bytes)
-    {
-        Envelope envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize(bytes, FileStoreJsonContext.Default.Envelope)
-                ?? throw new JsonException("empty envelope");
-            if (envelope.Format != Format || envelope.Version != FormatVersion || envelope.Owner is null || envelope.Nonce is null || envelope.Tag is null || envelope.Data is null)
-            {
-                throw new JsonException("not a SessionKit file store");
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (truncated or not a SessionKit store)", "Sign in again to create a new one.", ex);
-        }
-
-        if (!string.Equals(envelope.Owner, _owner, StringComparison.Ordinal))
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.CopiedFromElsewhere, "was written on another machine or by another user account", "Session files cannot be moved between hosts or accounts: sign in on this host.", null);
-        }
-
-        var key = LoadKey(createIfMissing: false);
-        if (key is null)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"cannot be decrypted: its key file '{_keyPath}' is missing", "Sign in again to create a new store and key.", null);
-        }
-
-        byte[] plain;
-        try
-        {
-            var nonce = Convert.FromBase64String(envelope.Nonce);
-            var tag = Convert.FromBase64String(envelope.Tag);
-            var cipher = Convert.FromBase64String(envelope.Data);
-            plain = new byte[cipher.Length];
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(nonce, cipher, tag, plain, AssociatedData());
-        }
-        catch (FormatException ex)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (bad encoding)", "Sign in again to create a new one.", ex);
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"does not decrypt with the key in '{_keyPath}' (the key was replaced, or the file altered)", "Sign in again to create a new store.", ex);
-        }
-
-        try
-        {
-            var content = JsonSerializer.Deserialize(plain, FileStoreJsonContext.Default.StoreContent) ?? new StoreContent();
-            var sessions = new Dictionary<string, Session>(StringComparer.Ordinal);
-            foreach (var (name, record) in content.Sessions)
-            {
-                sessions[name] = record.ToSession();
-            }
-
-            var ends = new Dictionary<string, SessionEnd>(StringComparer.Ordinal);
-            foreach (var (name, record) in content.Ends ?? [])
-            {
-                ends[name] = record.ToEnd();
-            }
-
-            return (sessions, ends);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "holds unreadable session data", "Sign in again to create a new one.", ex);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
+            throw Failure("read", ex);
         }
     }
 
     private void Write(Dictionary<string, Session> sessions, Dictionary<string, SessionEnd> ends)
     {
-        var key = LoadKey(createIfMissing: true)!;
-        var content = new StoreContent();
-        foreach (var (name, session) in sessions)
-        {
-            content.Sessions[name] = SessionRecord.From(session);
-        }
-
-        if (ends.Count > 0)
-        {
-            content.Ends = new Dictionary<string, EndRecord>(StringComparer.Ordinal);
-            foreach (var (name, end) in ends)
-            {
-                content.Ends[name] = EndRecord.From(end);
-            }
-        }
-
-        var plain = JsonSerializer.SerializeToUtf8Bytes(content, FileStoreJsonContext.Default.StoreContent);
-        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
-        var cipher = new byte[plain.Length];
-        var tag = new byte[TagSize];
-        using (var aes = new AesGcm(key, TagSize))
-        {
-            aes.Encrypt(nonce, plain, cipher, tag, AssociatedData());
-        }
-
-        CryptographicOperations.ZeroMemory(plain);
-        var envelope = new Envelope
-        {
-            Format = Format,
-            Version = FormatVersion,
-            Owner = _owner,
-            Nonce = Convert.ToBase64String(nonce),
-            Tag = Convert.ToBase64String(tag),
-            Data = Convert.ToBase64String(cipher),
-        };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(envelope, FileStoreJsonContext.Default.Envelope);
-
-        var temp = System.IO.Path.Combine(_directory, $".{System.IO.Path.GetFileName(_path)}.tmp-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}");
         try
         {
-            using (var stream = new FileStream(temp, OwnerOnly.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            WriteStageHook?.Invoke("temp-written");
-            File.Move(temp, _path, overwrite: true);
-            WriteStageHook?.Invoke("renamed");
-            OwnerOnly.SyncDirectory(_directory);
+            var key = _keyFile.LoadOrCreate(dataFileExists: File.Exists(_path));
+            AtomicFile.Replace(_path, _codec.Encode(sessions, ends, key), WriteStageHook);
+        }
+        catch (UnusableStoreFileException ex)
+        {
+            throw Problem(ex.Problem, null, $"The session store '{_path}' {ex.Message}. {ex.Todo}", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be written: {ex.Message}. The previous file is unchanged.", ex);
+            throw Failure("written", ex);
         }
 
         var info = new FileInfo(_path);
-        _snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, sessions, ends);
-        SweepStaleTempFiles();
-    }
-
-    /// <summary>Deletes temporary files a crashed writer left (older than a minute), once per instance, under the write lock.</summary>
-    private void SweepStaleTempFiles()
-    {
-        if (_sweptTempFiles)
+        var (lastWrite, length) = StatHook?.Invoke(info) ?? (info.LastWriteTimeUtc, info.Length);
+        _snapshot = new StoreSnapshot(lastWrite, length, sessions, ends);
+        if (!_sweptTempFiles)
         {
-            return;
-        }
-
-        _sweptTempFiles = true;
-        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1);
-        try
-        {
-            foreach (var stale in Directory.EnumerateFiles(_directory, $".{System.IO.Path.GetFileName(_path)}.tmp-*"))
-            {
-                if (File.GetLastWriteTimeUtc(stale) < cutoff)
-                {
-                    TryDelete(stale);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort.
+            // Temporary files a crashed writer left (older than a minute), once per instance, under the write lock.
+            _sweptTempFiles = true;
+            AtomicFile.SweepStale(_path, _timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1));
         }
     }
 
-    private byte[]? LoadKey(bool createIfMissing)
+    private TokenStoreException MoveAside(UnusableStoreFileException unusable)
     {
-        if (_key is { } cached && File.Exists(_keyPath))
-        {
-            return cached;
-        }
-
-        try
-        {
-            if (File.Exists(_keyPath))
-            {
-                var existing = File.ReadAllBytes(_keyPath);
-                return existing.Length == KeySize ? _key = existing : null;
-            }
-
-            if (!createIfMissing)
-            {
-                return null;
-            }
-
-            OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(_keyPath)!);
-            var fresh = RandomNumberGenerator.GetBytes(KeySize);
-            try
-            {
-                using var stream = new FileStream(_keyPath, OwnerOnly.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None));
-                stream.Write(fresh);
-                stream.Flush(flushToDisk: true);
-                return _key = fresh;
-            }
-            catch (IOException) when (File.Exists(_keyPath))
-            {
-                // Another process created it first: use theirs.
-                return LoadKey(createIfMissing: false);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The key file '{_keyPath}' cannot be read or created: {ex.Message}. Check its permissions.", ex);
-        }
-    }
-
-    private TokenStoreException Quarantine(UnusableStoreFileException unusable)
-    {
-        var (problem, what, todo, cause) = (unusable.Problem, unusable.Message, unusable.Todo, unusable.InnerException);
-        var aside = $"{_path}.{problem.ToString().ToLowerInvariant()}-{_timeProvider.GetUtcNow():yyyyMMddHHmmssfff}";
-        string? keptAt = null;
-        try
-        {
-            File.Move(_path, aside, overwrite: false);
-            keptAt = aside;
-            _snapshot = null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Another process may have moved it already; the error below still tells what happened.
-        }
-
-        Log.StoreFileUnusable(_logger, _path, problem, keptAt);
+        var keptAt = Quarantine.MoveAside(_path, unusable.Problem, _timeProvider.GetUtcNow());
+        _snapshot = keptAt is null ? _snapshot : null;
+        Log.StoreFileUnusable(_logger, _path, unusable.Problem, keptAt);
         var kept = keptAt is null ? string.Empty : $" It was moved to '{keptAt}' for inspection.";
-        return Problem(problem, keptAt, $"The session store '{_path}' {what}.{kept} {todo}", cause);
+        return Problem(unusable.Problem, keptAt, $"The session store '{_path}' {unusable.Message}.{kept} {unusable.Todo}", unusable.InnerException);
     }
+
+    /// <summary>A file-system failure (full disk, read-only mount, I/O error, permissions): transient, with the OS's reason.</summary>
+    private TokenStoreException Failure(string action, Exception ex) =>
+        new(TokenStoreProblem.Unreadable, _path, null, $"The session store '{_path}' cannot be {action}: {ex.Message}. The file is unchanged; check the disk and its permissions.", ex) { IsTransient = true };
 
     private TokenStoreException Problem(TokenStoreProblem problem, string? keptAside, string message, Exception? cause) =>
         new(problem, _path, keptAside, message, cause);
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a stray temp file is harmless.
-        }
-    }
-
-    /// <summary>A parsed file, valid while the file's timestamp and length are unchanged.</summary>
-    private sealed record Snapshot(DateTime LastWriteUtc, long Length, Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends)
-    {
-        public static readonly Snapshot Empty = new(DateTime.MinValue, -1, new Dictionary<string, Session>(StringComparer.Ordinal), new Dictionary<string, SessionEnd>(StringComparer.Ordinal));
-    }
-
-    private sealed class Releaser(FileLock fileLock, SemaphoreSlim gate) : IAsyncDisposable
+    private sealed class Releaser(FileLock fileLock, FileTokenStore store) : IAsyncDisposable
     {
         private int _released;
 
@@ -634,8 +454,9 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                store._refreshHeld = 0;
                 await fileLock.DisposeAsync().ConfigureAwait(false);
-                gate.Release();
+                store._refreshGate.Release();
             }
         }
     }
