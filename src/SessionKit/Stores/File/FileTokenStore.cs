@@ -46,21 +46,13 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 {
     private const int MaxEnds = 1000;
 
-    private readonly string _path;
-    private readonly string _directory;
-    private readonly string _writeLockPath;
-    private readonly string _refreshLockPath;
-    private readonly KeyFile _keyFile;
-    private readonly StoreCodec _codec;
+    private readonly StoreFile _file;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private readonly UnsavedRotations _unsaved = new();
     private volatile int _refreshHeld;
-    private StoreSnapshot? _snapshot;
-    private bool _sweptTempFiles;
 
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
     /// <param name="options">Where the file is; defaults when <see langword="null"/>.</param>
@@ -71,26 +63,23 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     {
         options ??= new FileTokenStoreOptions();
         ArgumentException.ThrowIfNullOrEmpty(options.Path);
-        _path = System.IO.Path.GetFullPath(options.Path);
-        _directory = System.IO.Path.GetDirectoryName(_path)!;
-        _writeLockPath = _path + ".lock";
-        _refreshLockPath = _path + ".refresh.lock";
-        _keyFile = new KeyFile(System.IO.Path.GetFullPath(options.KeyPath ?? _path + ".key"));
-        _codec = new StoreCodec(options.Identity ?? OwnerIdentity.Current, _keyFile);
+        var path = System.IO.Path.GetFullPath(options.Path);
         _lockTimeout = options.LockTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var keyFile = new KeyFile(System.IO.Path.GetFullPath(options.KeyPath ?? path + ".key"));
+        _file = new StoreFile(path, keyFile, new StoreCodec(options.Identity ?? OwnerIdentity.Current, keyFile), _unsaved, _timeProvider, _logger);
     }
 
     /// <summary>Gets the store file.</summary>
     /// <value>The full path.</value>
-    public string Path => _path;
+    public string Path => _file.Path;
 
     /// <summary>Gets or sets a hook called at each stage of a write ("temp-written", "renamed"); crash tests kill the process there.</summary>
-    internal Action<string>? WriteStageHook { get; set; }
+    internal Action<string>? WriteStageHook { get => _file.WriteStageHook; set => _file.WriteStageHook = value; }
 
     /// <summary>Gets or sets a replacement for the file's (timestamp, length), the cache key of reads; tests fake a coarse clock.</summary>
-    internal Func<FileInfo, (DateTime LastWriteUtc, long Length)>? StatHook { get; set; }
+    internal Func<FileInfo, (DateTime LastWriteUtc, long Length)>? StatHook { get => _file.StatHook; set => _file.StatHook = value; }
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
@@ -105,11 +94,11 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 
         try
         {
-            return new(Read(fresh: _refreshHeld > 0).Sessions.GetValueOrDefault(key));
+            return new(_file.Read(fresh: _refreshHeld > 0).Sessions.GetValueOrDefault(key));
         }
         catch (UnusableStoreFileException)
         {
-            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Sessions.GetValueOrDefault(k), cancellationToken);
+            return _file.ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Sessions.GetValueOrDefault(k), _lockTimeout, cancellationToken);
         }
     }
 
@@ -121,11 +110,11 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            return new(_unsaved.Get(key) is null ? Read(fresh: _refreshHeld > 0).Ends.GetValueOrDefault(key) : null);
+            return new(_unsaved.Get(key) is null ? _file.Read(fresh: _refreshHeld > 0).Ends.GetValueOrDefault(key) : null);
         }
         catch (UnusableStoreFileException)
         {
-            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Ends.GetValueOrDefault(k), cancellationToken);
+            return _file.ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Ends.GetValueOrDefault(k), _lockTimeout, cancellationToken);
         }
     }
 
@@ -136,7 +125,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(session);
-        await MutateAsync(
+        await _file.MutateAsync(
             (sessions, ends) =>
             {
                 sessions[key] = session;
@@ -162,7 +151,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         var (ran, swapped) = (false, false);
         try
         {
-            await MutateAsync(
+            await _file.MutateAsync(
                 (sessions, ends) =>
                 {
                     ran = true;
@@ -189,7 +178,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         {
             // Swapped but not written, or not even locked: a rotation the server already made must not be lost.
             _unsaved.Keep(key, expected, replacement);
-            Log.StoreWriteDeferred(_logger, _path, replacement.Version);
+            Log.StoreWriteDeferred(_logger, _file.Path, replacement.Version);
             throw;
         }
 
@@ -206,7 +195,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(end);
         var ended = false;
-        await MutateAsync(
+        await _file.MutateAsync(
             (sessions, ends) =>
             {
                 if (!Session.SameTokens(sessions.GetValueOrDefault(key), expected))
@@ -235,7 +224,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, _lockTimeout, cancellationToken).ConfigureAwait(false);
+        await _file.MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, _lockTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -246,16 +235,9 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            OwnerOnly.CreateDirectory(_directory);
-            FileLock.EnsureExists(_writeLockPath);
-            var fileLock = await FileLock.AcquireAsync(_refreshLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var fileLock = await _file.LockForRefreshAsync(_lockTimeout, cancellationToken).ConfigureAwait(false);
             _refreshHeld = 1;
             return new Releaser(fileLock, this);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            _refreshGate.Release();
-            throw Failure("locked", ex);
         }
         catch
         {
@@ -267,7 +249,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     /// <summary>Releases the in-process gates.</summary>
     public void Dispose()
     {
-        _writeGate.Dispose();
+        _file.Dispose();
         _refreshGate.Dispose();
     }
 
@@ -276,7 +258,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     {
         try
         {
-            await MutateAsync(static (_, _) => false, discardUnreadable: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await _file.MutateAsync(static (_, _) => false, discardUnreadable: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenStoreException ex) when (ex.IsTransient)
         {
@@ -285,166 +267,6 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 
         return _unsaved.Get(key) ?? await GetAsync(key, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Reads again under the write lock; a file still unusable there is moved aside and reported.</summary>
-    private async ValueTask<T?> ReadUnderLockAsync<T>(string key, Func<StoreSnapshot, string, T?> pick, CancellationToken cancellationToken)
-        where T : class
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var fileLock = await LockForWriteAsync(_lockTimeout, cancellationToken).ConfigureAwait(false);
-            await using (fileLock.ConfigureAwait(false))
-            {
-                try
-                {
-                    return pick(Read(fresh: true), key);
-                }
-                catch (UnusableStoreFileException ex)
-                {
-                    throw MoveAside(ex);
-                }
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async ValueTask<FileLock> LockForWriteAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            OwnerOnly.CreateDirectory(_directory);
-            FileLock.EnsureExists(_refreshLockPath);
-            return await FileLock.AcquireAsync(_writeLockPath, timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Failure("locked", ex);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TokenStoreException(TokenStoreProblem.Unreadable, _path, null, $"The session store '{_path}' is locked: {ex.Message} Nothing was changed; try again.", ex) { IsTransient = true };
-        }
-    }
-
-    /// <summary>Applies <paramref name="change"/> to the current sessions under the write lock and writes them if it returns true.</summary>
-    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, Dictionary<string, SessionEnd>, bool> change, bool discardUnreadable, TimeSpan lockTimeout, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var fileLock = await LockForWriteAsync(lockTimeout, cancellationToken).ConfigureAwait(false);
-            await using (fileLock.ConfigureAwait(false))
-            {
-                StoreSnapshot current;
-                try
-                {
-                    // Under the lock the cache is never trusted: another process's write may not have changed the timestamp.
-                    current = Read(fresh: true);
-                }
-                catch (UnusableStoreFileException ex)
-                {
-                    var failure = MoveAside(ex);
-                    if (!discardUnreadable || failure.KeptAsidePath is null)
-                    {
-                        throw failure;
-                    }
-
-                    // A sign-in or sign-out replaces an unusable file; the bad one is kept aside.
-                    current = StoreSnapshot.Empty;
-                }
-
-                var sessions = new Dictionary<string, Session>(current.Sessions, StringComparer.Ordinal);
-                var ends = new Dictionary<string, SessionEnd>(current.Ends, StringComparer.Ordinal);
-                var applied = _unsaved.ApplyTo(sessions, ends);
-                if (change(sessions, ends) | applied.Count > 0)
-                {
-                    Write(sessions, ends);
-                    _unsaved.Written(applied, sessions);
-                }
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private StoreSnapshot Read(bool fresh)
-    {
-        try
-        {
-            var info = new FileInfo(_path);
-            if (!info.Exists)
-            {
-                _snapshot = StoreSnapshot.Empty;
-                return StoreSnapshot.Empty;
-            }
-
-            var (lastWrite, length) = StatHook?.Invoke(info) ?? (info.LastWriteTimeUtc, info.Length);
-            if (!fresh && _snapshot is { } cached && cached.LastWriteUtc == lastWrite && cached.Length == length)
-            {
-                return cached;
-            }
-
-            var (sessions, ends) = _codec.Decode(File.ReadAllBytes(_path), _path);
-            return _snapshot = new StoreSnapshot(lastWrite, length, sessions, ends);
-        }
-        catch (FileNotFoundException)
-        {
-            return Read(fresh);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Failure("read", ex);
-        }
-    }
-
-    private void Write(Dictionary<string, Session> sessions, Dictionary<string, SessionEnd> ends)
-    {
-        try
-        {
-            var key = _keyFile.LoadOrCreate(dataFileExists: File.Exists(_path));
-            AtomicFile.Replace(_path, _codec.Encode(sessions, ends, key), WriteStageHook);
-        }
-        catch (UnusableStoreFileException ex)
-        {
-            throw Problem(ex.Problem, null, $"The session store '{_path}' {ex.Message}. {ex.Todo}", ex);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Failure("written", ex);
-        }
-
-        var info = new FileInfo(_path);
-        var (lastWrite, length) = StatHook?.Invoke(info) ?? (info.LastWriteTimeUtc, info.Length);
-        _snapshot = new StoreSnapshot(lastWrite, length, sessions, ends);
-        if (!_sweptTempFiles)
-        {
-            // Temporary files a crashed writer left (older than a minute), once per instance, under the write lock.
-            _sweptTempFiles = true;
-            AtomicFile.SweepStale(_path, _timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1));
-        }
-    }
-
-    private TokenStoreException MoveAside(UnusableStoreFileException unusable)
-    {
-        var keptAt = Quarantine.MoveAside(_path, unusable.Problem, _timeProvider.GetUtcNow());
-        _snapshot = keptAt is null ? _snapshot : null;
-        Log.StoreFileUnusable(_logger, _path, unusable.Problem, keptAt);
-        var kept = keptAt is null ? string.Empty : $" It was moved to '{keptAt}' for inspection.";
-        return Problem(unusable.Problem, keptAt, $"The session store '{_path}' {unusable.Message}.{kept} {unusable.Todo}", unusable.InnerException);
-    }
-
-    /// <summary>A file-system failure (full disk, read-only mount, I/O error, permissions): transient, with the OS's reason.</summary>
-    private TokenStoreException Failure(string action, Exception ex) =>
-        new(TokenStoreProblem.Unreadable, _path, null, $"The session store '{_path}' cannot be {action}: {ex.Message}. The file is unchanged; check the disk and its permissions.", ex) { IsTransient = true };
-
-    private TokenStoreException Problem(TokenStoreProblem problem, string? keptAside, string message, Exception? cause) =>
-        new(problem, _path, keptAside, message, cause);
 
     private sealed class Releaser(FileLock fileLock, FileTokenStore store) : IAsyncDisposable
     {
