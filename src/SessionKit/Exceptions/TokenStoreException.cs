@@ -3,11 +3,14 @@
 namespace SessionKit;
 
 /// <summary>
-/// Thrown when a persistent store cannot give back its session: the file is corrupt, was written with another key, was copied
-/// from another machine or user account, or cannot be read. The message says what to do; no token material is included.
+/// Thrown when a persistent store cannot give back or keep its session: the file is corrupt, was written with another key, was
+/// copied from another machine or user account, or cannot be read or written (<see cref="IsTransient"/>). The message says what
+/// to do; no token material is included.
 /// </summary>
 public sealed class TokenStoreException : SessionKitException
 {
+    private readonly bool _isTransient;
+
     /// <summary>Initializes a new instance of the <see cref="TokenStoreException"/> class.</summary>
     public TokenStoreException()
         : base("The session store could not be read.")
@@ -47,9 +50,20 @@ public sealed class TokenStoreException : SessionKitException
     /// <value>The problem; <see cref="TokenStoreProblem.Unreadable"/> when not given.</value>
     public TokenStoreProblem Problem { get; } = TokenStoreProblem.Unreadable;
 
-    /// <summary>Gets a value indicating whether the failure is transient (<see cref="TokenStoreProblem.Unavailable"/>): the session is kept and a later attempt may succeed.</summary>
-    /// <value><see langword="true"/> only for <see cref="TokenStoreProblem.Unavailable"/>.</value>
-    public bool IsTransient => Problem == TokenStoreProblem.Unavailable;
+    /// <summary>
+    /// Gets a value indicating whether the failure is in the file system or the store's backend rather than in the stored data
+    /// (a full disk, a read-only mount, a lock held too long, an I/O error, an unreachable server): trying again later may
+    /// succeed, and nothing was signed out.
+    /// </summary>
+    /// <value>
+    /// <see langword="true"/> for <see cref="TokenStoreProblem.Unavailable"/> or when the store says so; <see langword="false"/>
+    /// for a corrupt, wrong-key or copied file.
+    /// </value>
+    public bool IsTransient
+    {
+        get => _isTransient || Problem == TokenStoreProblem.Unavailable;
+        init => _isTransient = value;
+    }
 
     /// <summary>Gets the store file concerned (for a server store such as Redis: the key of the entry).</summary>
     /// <value>The path or key, or <see langword="null"/>.</value>

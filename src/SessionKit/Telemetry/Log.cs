@@ -103,4 +103,7 @@ internal static partial class Log
     // 350-369 are reserved for SessionKit.Redis (src/SessionKit.Redis/Internal/RedisLog.cs).
     [LoggerMessage(302, LogLevel.Warning, "Server-side sign-out failed (status {StatusCode}): {Description}. The local session is removed anyway.", EventName = "ServerSignOutFailed")]
     public static partial void ServerSignOutFailed(ILogger logger, int? statusCode, string? description);
+
+    [LoggerMessage(310, LogLevel.Warning, "The session store '{FilePath}' could not be written; the rotated session (version {Version}) is kept in memory and written at the next change or read.", EventName = "StoreWriteDeferred")]
+    public static partial void StoreWriteDeferred(ILogger logger, string filePath, long version);
 }

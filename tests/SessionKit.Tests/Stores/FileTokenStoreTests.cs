@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Text;
+using SessionKit.Internal;
 using SessionKit.Testing;
 using SessionKit.Tests.Support;
 
@@ -194,10 +195,12 @@ public sealed class FileTokenStoreTests
         });
     }
 
-    [Test]
-    public async Task GetAsync_FileFromAnotherMachineOrUser_CopiedFromElsewhere()
+    [TestCase("machine")]
+    [TestCase("user")]
+    public async Task GetAsync_FileFromAnotherMachineOrUser_CopiedFromElsewhere(string other)
     {
-        using var elsewhere = new FileTokenStore(new FileTokenStoreOptions { Path = _path, OwnerIdentity = "machine=laptop-7;user=someone-else" });
+        var here = OwnerIdentity.Current;
+        using var elsewhere = new FileTokenStore(new FileTokenStoreOptions { Path = _path, Identity = other == "machine" ? here with { MachineId = "laptop-7" } : here with { UserId = "uid:4242" } });
         await elsewhere.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
 
         var ex = await GetFailureAsync(CreateSut());
@@ -234,7 +237,7 @@ public sealed class FileTokenStoreTests
         server.AddUser("ada@example.test", "pw");
         var issued = server.IssueSession("ada@example.test");
         var expired = new Session { AccessToken = issued.AccessToken, RefreshToken = issued.RefreshToken, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
-        using (var writer = problem == "copied" ? new FileTokenStore(new FileTokenStoreOptions { Path = _path, OwnerIdentity = "other" }) : CreateSut())
+        using (var writer = problem == "copied" ? new FileTokenStore(new FileTokenStoreOptions { Path = _path, Identity = OwnerIdentity.Current with { UserId = "uid:4242" } }) : CreateSut())
         {
             await writer.SetAsync("default", expired, CancellationToken.None);
         }
@@ -284,6 +287,251 @@ public sealed class FileTokenStoreTests
             Assert.That(results[1].RefreshToken, Is.EqualTo(results[0].RefreshToken));
             Assert.That(results[0].RefreshToken, Is.EqualTo(server.ActiveRefreshToken(issued.SessionId)));
         });
+    }
+
+    [TestCase(0)]
+    [TestCase(16)]
+    public async Task SetAsync_DamagedKeyAndNoDataFile_ReplacesTheKey(int keyLength)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await File.WriteAllBytesAsync(_path + ".key", new byte[keyLength]);
+        using var sut = CreateSut();
+
+        await sut.SetAsync("default", Make(0, "rt-new"), CancellationToken.None);
+
+        using var reader = CreateSut();
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await reader.GetAsync("default", CancellationToken.None))?.RefreshToken, Is.EqualTo("rt-new"));
+            Assert.That(new FileInfo(_path + ".key").Length, Is.EqualTo(32));
+        });
+    }
+
+    [TestCase(0)]
+    [TestCase(16)]
+    public async Task TryReplaceAsync_DamagedKeyWithDataFile_TypedErrorThenSignInWorks(int keyLength)
+    {
+        var v0 = Make(0, "rt-0");
+        using (var writer = CreateSut())
+        {
+            await writer.SetAsync("default", v0, CancellationToken.None);
+        }
+
+        await File.WriteAllBytesAsync(_path + ".key", new byte[keyLength]);
+        using var sut = CreateSut();
+
+        var ex = Assert.ThrowsAsync<TokenStoreException>(async () => await sut.TryReplaceAsync("default", v0, Make(1, "rt-1"), CancellationToken.None));
+        await sut.SetAsync("default", Make(0, "rt-signed-in-again"), CancellationToken.None);
+
+        using var reader = CreateSut();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ex!.Problem, Is.EqualTo(TokenStoreProblem.WrongKey));
+            Assert.That(ex.Message, Does.Contain(_path + ".key"));
+            Assert.That((await reader.GetAsync("default", CancellationToken.None))?.RefreshToken, Is.EqualTo("rt-signed-in-again"), "a sign-in replaces the unusable file and its damaged key");
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_WriteLockHeldTooLong_TransientErrorAndTheRotatedSessionIsKeptAndWrittenLater()
+    {
+        await using var server = await GoTrueTestServer.StartAsync();
+        server.AddUser("ada@example.test", "pw");
+        var store = new FileTokenStore(new FileTokenStoreOptions { Path = _path, LockTimeout = TimeSpan.FromMilliseconds(300) });
+        using var sut = new Harness(server, store);
+        var issued = server.IssueSession("ada@example.test");
+        var s0 = new Session { AccessToken = issued.AccessToken, RefreshToken = issued.RefreshToken, ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) };
+        await sut.Client.SetSessionAsync(s0);
+        var held = await FileLock.AcquireAsync(_path + ".lock", TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None);
+
+        var failure = Assert.CatchAsync(async () => await sut.Coordinator.RefreshAsync("default", s0, CancellationToken.None));
+        var inMemory = await store.GetAsync("default", CancellationToken.None);
+        await held.DisposeAsync();
+        using var response = await sut.Api.GetAsync("me");
+        using var reader = CreateSut();
+        var onDisk = await reader.GetAsync("default", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.InstanceOf<TokenStoreException>().With.Property(nameof(TokenStoreException.IsTransient)).True, failure?.ToString());
+            Assert.That(inMemory?.RefreshToken, Is.EqualTo(server.ActiveRefreshToken(issued.SessionId)), "the rotated session is kept in memory while the file cannot be written");
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK));
+            Assert.That(onDisk?.RefreshToken, Is.EqualTo(server.ActiveRefreshToken(issued.SessionId)), "written once the lock is free");
+            Assert.That(server.Counters.RefreshRequests, Is.EqualTo(1), "the rotated token was never lost, so never refreshed again");
+        });
+    }
+
+    [Test]
+    public async Task GetAsync_HostRenamed_StoreStillReadable()
+    {
+        var before = new OwnerIdentity("machine-1", "uid:1000", "machine=machine-1;user=ada;domain=host-a");
+        using (var writer = new FileTokenStore(new FileTokenStoreOptions { Path = _path, Identity = before }))
+        {
+            await writer.SetAsync("default", Make(0, "rt-0"), CancellationToken.None);
+        }
+
+        using var sut = new FileTokenStore(new FileTokenStoreOptions { Path = _path, Identity = before with { LegacyIdentity = "machine=machine-1;user=ada;domain=host-b" } });
+        var read = await sut.GetAsync("default", CancellationToken.None);
+
+        Assert.That(read?.RefreshToken, Is.EqualTo("rt-0"), "the binding is the machine id and the user id, never the host name");
+    }
+
+    [Test]
+    public async Task GetAsync_FormatOneFileFromBeforeAHostRename_ReadAndRewrittenInTheCurrentFormat()
+    {
+        await WriteFormatOneFileAsync("machine=machine-1;user=ada;domain=old-host-name", Make(0, "rt-v1"));
+        using var sut = CreateSut();
+
+        var read = await sut.GetAsync("default", CancellationToken.None);
+        var swapped = await sut.TryReplaceAsync("default", read, Make(1, "rt-v2"), CancellationToken.None);
+
+        using var reader = CreateSut();
+        var envelope = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(_path)).RootElement;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(read?.RefreshToken, Is.EqualTo("rt-v1"), "a format 1 file that decrypts and belongs to this user is not refused for its old binding");
+            Assert.That(swapped, Is.True);
+            Assert.That(envelope.GetProperty("version").GetInt32(), Is.EqualTo(2));
+            Assert.That(envelope.TryGetProperty("owner", out _), Is.False, "the host-name binding is gone");
+            Assert.That((await reader.GetAsync("default", CancellationToken.None))?.RefreshToken, Is.EqualTo("rt-v2"));
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(_path)!, "sessions.dat.*-*"), Is.Empty, "nothing was moved aside");
+        });
+    }
+
+    [Test]
+    public async Task TryReplaceAsync_UnchangedStatTwoInstances_NeverBothSwap()
+    {
+        // A file system whose timestamps never move within the test: every write looks unchanged to a (timestamp, length) cache.
+        var stamp = (new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), 4096L);
+        using var a = CreateSut();
+        using var b = CreateSut();
+        a.StatHook = b.StatHook = _ => stamp;
+        await a.SetAsync("default", Make(0, "rt-start-00"), CancellationToken.None);
+
+        var both = 0;
+        for (var round = 0; round < 300; round++)
+        {
+            var current = (await a.GetAsync("default", CancellationToken.None))!;
+            _ = await b.GetAsync("default", CancellationToken.None);
+            var swappedA = await a.TryReplaceAsync("default", current, Make(round + 1, $"rt-a-{round:00000}"), CancellationToken.None);
+            var swappedB = await b.TryReplaceAsync("default", current, Make(round + 1, $"rt-b-{round:00000}"), CancellationToken.None);
+            both += swappedA && swappedB ? 1 : 0;
+        }
+
+        Assert.That(both, Is.Zero, "under the write lock the file is read again, whatever its timestamp says");
+    }
+
+    [Test]
+    public async Task GetAsync_RefreshLockHeldUnchangedStat_ReadsTheFileAgain()
+    {
+        var stamp = (new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc), 4096L);
+        using var a = CreateSut();
+        using var b = CreateSut();
+        a.StatHook = b.StatHook = _ => stamp;
+        var v0 = Make(0, "rt-0");
+        await a.SetAsync("default", v0, CancellationToken.None);
+        _ = await b.GetAsync("default", CancellationToken.None);
+        await a.TryReplaceAsync("default", v0, Make(1, "rt-1"), CancellationToken.None);
+
+        var outside = await b.GetAsync("default", CancellationToken.None);
+        Session? inside;
+        await using (await b.AcquireRefreshLockAsync("default", CancellationToken.None))
+        {
+            inside = await b.GetAsync("default", CancellationToken.None);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outside?.RefreshToken, Is.EqualTo("rt-0"), "outside the locks a cached read is fine (this is the fake unchanged stat)");
+            Assert.That(inside?.RefreshToken, Is.EqualTo("rt-1"), "holding the refresh lock, the file is read again");
+        });
+    }
+
+    [Test]
+    public async Task TryReplaceAsync_WriteLockHeldTooLong_TransientAndTheRotationIsServedThenWritten()
+    {
+        var v0 = Make(0, "rt-0");
+        using var sut = new FileTokenStore(new FileTokenStoreOptions { Path = _path, LockTimeout = TimeSpan.FromMilliseconds(100) });
+        await sut.SetAsync("default", v0, CancellationToken.None);
+        var held = await FileLock.AcquireAsync(_path + ".lock", TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None);
+
+        var ex = Assert.ThrowsAsync<TokenStoreException>(async () => await sut.TryReplaceAsync("default", v0, Make(1, "rt-1"), CancellationToken.None));
+        var whileHeld = await sut.GetAsync("default", CancellationToken.None);
+        var onDiskWhileHeld = await CreateSut().GetAsync("default", CancellationToken.None);
+        await held.DisposeAsync();
+        var rotatedAgain = await sut.TryReplaceAsync("default", whileHeld, Make(2, "rt-2"), CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ex!.IsTransient, Is.True);
+            Assert.That(ex.Message, Does.Not.Contain("rt-"));
+            Assert.That(whileHeld?.RefreshToken, Is.EqualTo("rt-1"), "served from memory");
+            Assert.That(onDiskWhileHeld?.RefreshToken, Is.EqualTo("rt-0"));
+            Assert.That(rotatedAgain, Is.True, "the next rotation starts from the one kept in memory");
+            Assert.That((await CreateSut().GetAsync("default", CancellationToken.None))?.RefreshToken, Is.EqualTo("rt-2"));
+        });
+    }
+
+    [Test]
+    public async Task TryReplaceAsync_UnwrittenRotationThenAnotherProcessSignsIn_TheFileWins()
+    {
+        var v0 = Make(0, "rt-0");
+        using var sut = new FileTokenStore(new FileTokenStoreOptions { Path = _path, LockTimeout = TimeSpan.FromMilliseconds(100) });
+        await sut.SetAsync("default", v0, CancellationToken.None);
+        await using (await FileLock.AcquireAsync(_path + ".lock", TimeSpan.FromSeconds(1), TimeProvider.System, CancellationToken.None))
+        {
+            Assert.ThrowsAsync<TokenStoreException>(async () => await sut.TryReplaceAsync("default", v0, Make(1, "rt-1"), CancellationToken.None));
+        }
+
+        using (var other = CreateSut())
+        {
+            await other.SetAsync("default", Make(0, "rt-signed-in-elsewhere"), CancellationToken.None);
+        }
+
+        Assert.That((await sut.GetAsync("default", CancellationToken.None))?.RefreshToken, Is.EqualTo("rt-signed-in-elsewhere"));
+    }
+
+    [Test]
+    public async Task TryReplaceAsync_LockFileOnReadOnlyPathIsNotContention_FailsAtOnce()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False);
+        using var sut = new FileTokenStore(new FileTokenStoreOptions { Path = _path, LockTimeout = TimeSpan.FromSeconds(20) });
+        var v0 = Make(0, "rt-0");
+        await sut.SetAsync("default", v0, CancellationToken.None);
+        File.Delete(_path + ".lock");
+        Directory.CreateDirectory(_path + ".lock");
+
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        var ex = Assert.ThrowsAsync<TokenStoreException>(async () => await sut.TryReplaceAsync("default", v0, Make(1, "rt-1"), CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(elapsed.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "an error that is not contention is reported at once");
+            Assert.That(ex!.IsTransient, Is.True);
+            Assert.That(ex.Message, Does.Contain("directory").IgnoreCase);
+        });
+    }
+
+    private async Task WriteFormatOneFileAsync(string legacyIdentity, Session session)
+    {
+        // Format 1, as SessionKit wrote it before the binding moved to machine and user ids: one owner hash, host name included.
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await File.WriteAllBytesAsync(_path + ".key", key);
+        var owner = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sessionkit-owner:" + legacyIdentity))).ToLowerInvariant();
+        var content = new StoreContent();
+        content.Sessions["default"] = SessionRecord.From(session);
+        var plain = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(content, FileStoreJsonContext.Default.StoreContent);
+        var nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(12);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[16];
+        using (var aes = new System.Security.Cryptography.AesGcm(key, 16))
+        {
+            aes.Encrypt(nonce, plain, cipher, tag, Encoding.UTF8.GetBytes($"sessionkit-file-store:v1:{owner}"));
+        }
+
+        var envelope = new Envelope { Format = "sessionkit-file-store", Version = 1, Owner = owner, Nonce = Convert.ToBase64String(nonce), Tag = Convert.ToBase64String(tag), Data = Convert.ToBase64String(cipher) };
+        await File.WriteAllBytesAsync(_path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(envelope, FileStoreJsonContext.Default.Envelope));
     }
 
     private static Session Make(long version, string refreshToken) => new()

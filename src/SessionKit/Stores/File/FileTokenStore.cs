@@ -1,8 +1,5 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Internal;
@@ -21,8 +18,9 @@ namespace SessionKit;
 /// </para>
 /// <para>
 /// <b>Encrypted at rest</b> with AES-256-GCM under a random key kept beside the store, owner-only. The file is bound to this
-/// machine and user account (their hashes are authenticated data), so a store copied to another host or account is refused
-/// with <see cref="TokenStoreProblem.CopiedFromElsewhere"/> instead of being used to refresh.
+/// machine's id and the user's id (uid or SID; hashes, as authenticated data), never to a host name, so a store copied to
+/// another machine or account is refused with <see cref="TokenStoreProblem.CopiedFromElsewhere"/> instead of being used to
+/// refresh, while renaming the host changes nothing.
 /// </para>
 /// <para>
 /// <b>Across processes.</b> Writes are compare-and-swap under an OS file lock, and <see cref="IRefreshLock"/> holds a second
@@ -31,33 +29,30 @@ namespace SessionKit;
 /// </para>
 /// <para>
 /// <b>Bad files are kept.</b> A truncated, garbage, wrong-key or copied file raises <see cref="TokenStoreException"/> naming the
-/// file and what to do, and is moved aside (<c>sessions.dat.corrupt-…</c>) for inspection, never overwritten.
+/// file and what to do, and is moved aside (<c>sessions.dat.corrupt-…</c>, <c>.wrongkey-…</c>, <c>.copiedfromelsewhere-…</c>)
+/// for inspection, never overwritten.
 /// </para>
-/// <para>Reads are served from memory while the file's timestamp and size are unchanged. Thread-safe; one instance per file.</para>
+/// <para>
+/// <b>Trouble in the file system</b> (a full disk, a read-only mount, a lock held too long) is a transient
+/// <see cref="TokenStoreException"/> (<see cref="TokenStoreException.IsTransient"/>), never a sign-out. A rotated session that
+/// cannot be written is kept in memory by this instance, served by <see cref="GetAsync"/>, and written at the next change or read.
+/// </para>
+/// <para>
+/// Reads outside the locks are served from memory while the file's timestamp and size are unchanged; under the write lock and
+/// while this instance holds the refresh lock, the file is always read again. Thread-safe; one instance per file.
+/// </para>
 /// </remarks>
 public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
 {
-    private const string Format = "sessionkit-file-store";
-    private const int FormatVersion = 1;
-    private const int KeySize = 32;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
     private const int MaxEnds = 1000;
 
-    private readonly string _path;
-    private readonly string _keyPath;
-    private readonly string _directory;
-    private readonly string _writeLockPath;
-    private readonly string _refreshLockPath;
-    private readonly string _owner;
+    private readonly StoreFile _file;
     private readonly TimeSpan _lockTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
-    private Snapshot? _snapshot;
-    private byte[]? _key;
-    private bool _sweptTempFiles;
+    private readonly UnsavedRotations _unsaved = new();
+    private volatile int _refreshHeld;
 
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
     /// <param name="options">Where the file is; defaults when <see langword="null"/>.</param>
@@ -68,23 +63,23 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     {
         options ??= new FileTokenStoreOptions();
         ArgumentException.ThrowIfNullOrEmpty(options.Path);
-        _path = System.IO.Path.GetFullPath(options.Path);
-        _keyPath = System.IO.Path.GetFullPath(options.KeyPath ?? _path + ".key");
-        _directory = System.IO.Path.GetDirectoryName(_path)!;
-        _writeLockPath = _path + ".lock";
-        _refreshLockPath = _path + ".refresh.lock";
-        _owner = OwnerHash(options.OwnerIdentity ?? DefaultOwnerIdentity());
+        var path = System.IO.Path.GetFullPath(options.Path);
         _lockTimeout = options.LockTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        var keyFile = new KeyFile(System.IO.Path.GetFullPath(options.KeyPath ?? path + ".key"));
+        _file = new StoreFile(path, keyFile, new StoreCodec(options.Identity ?? OwnerIdentity.Current, keyFile), _unsaved, _timeProvider, _logger);
     }
 
     /// <summary>Gets the store file.</summary>
     /// <value>The full path.</value>
-    public string Path => _path;
+    public string Path => _file.Path;
 
     /// <summary>Gets or sets a hook called at each stage of a write ("temp-written", "renamed"); crash tests kill the process there.</summary>
-    internal Action<string>? WriteStageHook { get; set; }
+    internal Action<string>? WriteStageHook { get => _file.WriteStageHook; set => _file.WriteStageHook = value; }
+
+    /// <summary>Gets or sets a replacement for the file's (timestamp, length), the cache key of reads; tests fake a coarse clock.</summary>
+    internal Func<FileInfo, (DateTime LastWriteUtc, long Length)>? StatHook { get => _file.StatHook; set => _file.StatHook = value; }
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
@@ -92,13 +87,18 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     public ValueTask<Session?> GetAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (_unsaved.Any)
+        {
+            return GetWithUnsavedAsync(key, cancellationToken);
+        }
+
         try
         {
-            return new(Read().Sessions.GetValueOrDefault(key));
+            return new(_file.Read(fresh: _refreshHeld > 0).Sessions.GetValueOrDefault(key));
         }
         catch (UnusableStoreFileException)
         {
-            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Sessions.GetValueOrDefault(k), cancellationToken);
+            return _file.ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Sessions.GetValueOrDefault(k), _lockTimeout, cancellationToken);
         }
     }
 
@@ -110,11 +110,11 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            return new(Read().Ends.GetValueOrDefault(key));
+            return new(_unsaved.Get(key) is null ? _file.Read(fresh: _refreshHeld > 0).Ends.GetValueOrDefault(key) : null);
         }
         catch (UnusableStoreFileException)
         {
-            return ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Ends.GetValueOrDefault(k), cancellationToken);
+            return _file.ReadUnderLockAsync(key, static (snapshot, k) => snapshot.Ends.GetValueOrDefault(k), _lockTimeout, cancellationToken);
         }
     }
 
@@ -125,7 +125,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(session);
-        await MutateAsync(
+        await _file.MutateAsync(
             (sessions, ends) =>
             {
                 sessions[key] = session;
@@ -133,37 +133,55 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 return true;
             },
             discardUnreadable: true,
+            _lockTimeout,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// When the file cannot be written (a full disk, a read-only mount, the lock held too long), a rotation
+    /// (<paramref name="expected"/> and <paramref name="replacement"/> both set) is kept in memory: this instance serves it and
+    /// writes it at its next change or read. The exception is transient.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="key"/> is <see langword="null"/>.</exception>
     /// <exception cref="TokenStoreException">The file is unusable or cannot be written.</exception>
     public async ValueTask<bool> TryReplaceAsync(string key, Session? expected, Session? replacement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var swapped = false;
-        await MutateAsync(
-            (sessions, ends) =>
-            {
-                var current = sessions.GetValueOrDefault(key);
-                if (!Session.SameTokens(current, expected))
+        var (ran, swapped) = (false, false);
+        try
+        {
+            await _file.MutateAsync(
+                (sessions, ends) =>
                 {
-                    return false;
-                }
+                    ran = true;
+                    if (!Session.SameTokens(sessions.GetValueOrDefault(key), expected))
+                    {
+                        return false;
+                    }
 
-                swapped = true;
-                if (replacement is null)
-                {
-                    return sessions.Remove(key);
-                }
+                    swapped = true;
+                    if (replacement is null)
+                    {
+                        return sessions.Remove(key);
+                    }
 
-                sessions[key] = replacement;
-                ends.Remove(key);
-                return true;
-            },
-            discardUnreadable: false,
-            cancellationToken).ConfigureAwait(false);
+                    sessions[key] = replacement;
+                    ends.Remove(key);
+                    return true;
+                },
+                discardUnreadable: false,
+                _lockTimeout,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TokenStoreException ex) when (ex.IsTransient && expected is not null && replacement is not null && (swapped || !ran))
+        {
+            // Swapped but not written, or not even locked: a rotation the server already made must not be lost.
+            _unsaved.Keep(key, expected, replacement);
+            Log.StoreWriteDeferred(_logger, _file.Path, replacement.Version);
+            throw;
+        }
+
         return swapped;
     }
 
@@ -177,7 +195,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(end);
         var ended = false;
-        await MutateAsync(
+        await _file.MutateAsync(
             (sessions, ends) =>
             {
                 if (!Session.SameTokens(sessions.GetValueOrDefault(key), expected))
@@ -196,6 +214,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
                 return true;
             },
             discardUnreadable: false,
+            _lockTimeout,
             cancellationToken).ConfigureAwait(false);
         return ended;
     }
@@ -205,19 +224,20 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     public async ValueTask RemoveAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, cancellationToken).ConfigureAwait(false);
+        await _file.MutateAsync((sessions, ends) => sessions.Remove(key) | ends.Remove(key), discardUnreadable: true, _lockTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    /// <remarks>One OS lock per store file, shared by its keys.</remarks>
+    /// <remarks>One OS lock per store file, shared by its keys. While it is held, this instance reads the file afresh.</remarks>
+    /// <exception cref="TokenStoreException">The lock file cannot be opened (for example on a read-only file system).</exception>
     public async ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken)
     {
         await _refreshGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            OwnerOnly.CreateDirectory(_directory);
-            var fileLock = await FileLock.AcquireAsync(_refreshLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            return new Releaser(fileLock, _refreshGate);
+            var fileLock = await _file.LockForRefreshAsync(_lockTimeout, cancellationToken).ConfigureAwait(false);
+            _refreshHeld = 1;
+            return new Releaser(fileLock, this);
         }
         catch
         {
@@ -229,404 +249,26 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     /// <summary>Releases the in-process gates.</summary>
     public void Dispose()
     {
-        _writeGate.Dispose();
+        _file.Dispose();
         _refreshGate.Dispose();
     }
 
-    private static string DefaultOwnerIdentity()
-    {
-        string machine;
-        try
-        {
-            machine = File.Exists("/etc/machine-id") ? File.ReadAllText("/etc/machine-id").Trim() : Environment.MachineName;
-        }
-        catch (IOException)
-        {
-            machine = Environment.MachineName;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            machine = Environment.MachineName;
-        }
-
-        return $"machine={machine};user={Environment.UserName};domain={Environment.UserDomainName}";
-    }
-
-    private static string OwnerHash(string identity) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes("sessionkit-owner:" + identity))).ToLowerInvariant();
-
-    private byte[] AssociatedData() => Encoding.UTF8.GetBytes($"{Format}:v{FormatVersion}:{_owner}");
-
-    /// <summary>Reads again under the write lock; a file still unusable there is moved aside and reported.</summary>
-    private async ValueTask<T?> ReadUnderLockAsync<T>(string key, Func<Snapshot, string, T?> pick, CancellationToken cancellationToken)
-        where T : class
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
-            await using (fileLock.ConfigureAwait(false))
-            {
-                try
-                {
-                    return pick(Read(), key);
-                }
-                catch (UnusableStoreFileException ex)
-                {
-                    throw Quarantine(ex);
-                }
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private async ValueTask<FileLock> LockForWriteAsync(CancellationToken cancellationToken)
-    {
-        OwnerOnly.CreateDirectory(_directory);
-        try
-        {
-            return await FileLock.AcquireAsync(_writeLockPath, _lockTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be locked: {ex.Message}. Check the permissions of its folder.", ex);
-        }
-    }
-
-    /// <summary>Applies <paramref name="change"/> to the current sessions under the write lock and writes them if it returns true.</summary>
-    private async ValueTask MutateAsync(Func<Dictionary<string, Session>, Dictionary<string, SessionEnd>, bool> change, bool discardUnreadable, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var fileLock = await LockForWriteAsync(cancellationToken).ConfigureAwait(false);
-            await using (fileLock.ConfigureAwait(false))
-            {
-                Snapshot current;
-                try
-                {
-                    current = Read();
-                }
-                catch (UnusableStoreFileException ex)
-                {
-                    var failure = Quarantine(ex);
-                    if (!discardUnreadable || failure.KeptAsidePath is null)
-                    {
-                        throw failure;
-                    }
-
-                    // A sign-in or sign-out replaces an unusable file; the bad one is kept aside.
-                    current = Snapshot.Empty;
-                }
-
-                var sessions = new Dictionary<string, Session>(current.Sessions, StringComparer.Ordinal);
-                var ends = new Dictionary<string, SessionEnd>(current.Ends, StringComparer.Ordinal);
-                if (change(sessions, ends))
-                {
-                    Write(sessions, ends);
-                }
-            }
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    private Snapshot Read()
-    {
-        FileInfo info;
-        try
-        {
-            info = new FileInfo(_path);
-            if (!info.Exists)
-            {
-                _snapshot = Snapshot.Empty;
-                return Snapshot.Empty;
-            }
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be read: {ex.Message}. Check its permissions.", ex);
-        }
-
-        var cached = _snapshot;
-        if (cached is not null && cached.LastWriteUtc == info.LastWriteTimeUtc && cached.Length == info.Length)
-        {
-            return cached;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(_path);
-        }
-        catch (FileNotFoundException)
-        {
-            return Read();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be read: {ex.Message}. Check its permissions and the disk.", ex);
-        }
-
-        var (decodedSessions, decodedEnds) = Decode(bytes);
-        var snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, decodedSessions, decodedEnds);
-        _snapshot = snapshot;
-        return snapshot;
-    }
-
-    private (Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends) Decode(byte[] bytes)
-    {
-        Envelope envelope;
-        try
-        {
-            envelope = JsonSerializer.Deserialize(bytes, FileStoreJsonContext.Default.Envelope)
-                ?? throw new JsonException("empty envelope");
-            if (envelope.Format != Format || envelope.Version != FormatVersion || envelope.Owner is null || envelope.Nonce is null || envelope.Tag is null || envelope.Data is null)
-            {
-                throw new JsonException("not a SessionKit file store");
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (truncated or not a SessionKit store)", "Sign in again to create a new one.", ex);
-        }
-
-        if (!string.Equals(envelope.Owner, _owner, StringComparison.Ordinal))
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.CopiedFromElsewhere, "was written on another machine or by another user account", "Session files cannot be moved between hosts or accounts: sign in on this host.", null);
-        }
-
-        var key = LoadKey(createIfMissing: false);
-        if (key is null)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"cannot be decrypted: its key file '{_keyPath}' is missing", "Sign in again to create a new store and key.", null);
-        }
-
-        byte[] plain;
-        try
-        {
-            var nonce = Convert.FromBase64String(envelope.Nonce);
-            var tag = Convert.FromBase64String(envelope.Tag);
-            var cipher = Convert.FromBase64String(envelope.Data);
-            plain = new byte[cipher.Length];
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(nonce, cipher, tag, plain, AssociatedData());
-        }
-        catch (FormatException ex)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "is corrupt (bad encoding)", "Sign in again to create a new one.", ex);
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.WrongKey, $"does not decrypt with the key in '{_keyPath}' (the key was replaced, or the file altered)", "Sign in again to create a new store.", ex);
-        }
-
-        try
-        {
-            var content = JsonSerializer.Deserialize(plain, FileStoreJsonContext.Default.StoreContent) ?? new StoreContent();
-            var sessions = new Dictionary<string, Session>(StringComparer.Ordinal);
-            foreach (var (name, record) in content.Sessions)
-            {
-                sessions[name] = record.ToSession();
-            }
-
-            var ends = new Dictionary<string, SessionEnd>(StringComparer.Ordinal);
-            foreach (var (name, record) in content.Ends ?? [])
-            {
-                ends[name] = record.ToEnd();
-            }
-
-            return (sessions, ends);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
-        {
-            throw new UnusableStoreFileException(TokenStoreProblem.Corrupt, "holds unreadable session data", "Sign in again to create a new one.", ex);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plain);
-        }
-    }
-
-    private void Write(Dictionary<string, Session> sessions, Dictionary<string, SessionEnd> ends)
-    {
-        var key = LoadKey(createIfMissing: true)!;
-        var content = new StoreContent();
-        foreach (var (name, session) in sessions)
-        {
-            content.Sessions[name] = SessionRecord.From(session);
-        }
-
-        if (ends.Count > 0)
-        {
-            content.Ends = new Dictionary<string, EndRecord>(StringComparer.Ordinal);
-            foreach (var (name, end) in ends)
-            {
-                content.Ends[name] = EndRecord.From(end);
-            }
-        }
-
-        var plain = JsonSerializer.SerializeToUtf8Bytes(content, FileStoreJsonContext.Default.StoreContent);
-        var nonce = RandomNumberGenerator.GetBytes(NonceSize);
-        var cipher = new byte[plain.Length];
-        var tag = new byte[TagSize];
-        using (var aes = new AesGcm(key, TagSize))
-        {
-            aes.Encrypt(nonce, plain, cipher, tag, AssociatedData());
-        }
-
-        CryptographicOperations.ZeroMemory(plain);
-        var envelope = new Envelope
-        {
-            Format = Format,
-            Version = FormatVersion,
-            Owner = _owner,
-            Nonce = Convert.ToBase64String(nonce),
-            Tag = Convert.ToBase64String(tag),
-            Data = Convert.ToBase64String(cipher),
-        };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(envelope, FileStoreJsonContext.Default.Envelope);
-
-        var temp = System.IO.Path.Combine(_directory, $".{System.IO.Path.GetFileName(_path)}.tmp-{Convert.ToHexString(RandomNumberGenerator.GetBytes(6))}");
-        try
-        {
-            using (var stream = new FileStream(temp, OwnerOnly.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None)))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            WriteStageHook?.Invoke("temp-written");
-            File.Move(temp, _path, overwrite: true);
-            WriteStageHook?.Invoke("renamed");
-            OwnerOnly.SyncDirectory(_directory);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The session store '{_path}' cannot be written: {ex.Message}. The previous file is unchanged.", ex);
-        }
-
-        var info = new FileInfo(_path);
-        _snapshot = new Snapshot(info.LastWriteTimeUtc, info.Length, sessions, ends);
-        SweepStaleTempFiles();
-    }
-
-    /// <summary>Deletes temporary files a crashed writer left (older than a minute), once per instance, under the write lock.</summary>
-    private void SweepStaleTempFiles()
-    {
-        if (_sweptTempFiles)
-        {
-            return;
-        }
-
-        _sweptTempFiles = true;
-        var cutoff = _timeProvider.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(1);
-        try
-        {
-            foreach (var stale in Directory.EnumerateFiles(_directory, $".{System.IO.Path.GetFileName(_path)}.tmp-*"))
-            {
-                if (File.GetLastWriteTimeUtc(stale) < cutoff)
-                {
-                    TryDelete(stale);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Best effort.
-        }
-    }
-
-    private byte[]? LoadKey(bool createIfMissing)
-    {
-        if (_key is { } cached && File.Exists(_keyPath))
-        {
-            return cached;
-        }
-
-        try
-        {
-            if (File.Exists(_keyPath))
-            {
-                var existing = File.ReadAllBytes(_keyPath);
-                return existing.Length == KeySize ? _key = existing : null;
-            }
-
-            if (!createIfMissing)
-            {
-                return null;
-            }
-
-            OwnerOnly.CreateDirectory(System.IO.Path.GetDirectoryName(_keyPath)!);
-            var fresh = RandomNumberGenerator.GetBytes(KeySize);
-            try
-            {
-                using var stream = new FileStream(_keyPath, OwnerOnly.Options(FileMode.CreateNew, FileAccess.Write, FileShare.None));
-                stream.Write(fresh);
-                stream.Flush(flushToDisk: true);
-                return _key = fresh;
-            }
-            catch (IOException) when (File.Exists(_keyPath))
-            {
-                // Another process created it first: use theirs.
-                return LoadKey(createIfMissing: false);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Problem(TokenStoreProblem.Unreadable, null, $"The key file '{_keyPath}' cannot be read or created: {ex.Message}. Check its permissions.", ex);
-        }
-    }
-
-    private TokenStoreException Quarantine(UnusableStoreFileException unusable)
-    {
-        var (problem, what, todo, cause) = (unusable.Problem, unusable.Message, unusable.Todo, unusable.InnerException);
-        var aside = $"{_path}.{problem.ToString().ToLowerInvariant()}-{_timeProvider.GetUtcNow():yyyyMMddHHmmssfff}";
-        string? keptAt = null;
-        try
-        {
-            File.Move(_path, aside, overwrite: false);
-            keptAt = aside;
-            _snapshot = null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Another process may have moved it already; the error below still tells what happened.
-        }
-
-        Log.StoreFileUnusable(_logger, _path, problem, keptAt);
-        var kept = keptAt is null ? string.Empty : $" It was moved to '{keptAt}' for inspection.";
-        return Problem(problem, keptAt, $"The session store '{_path}' {what}.{kept} {todo}", cause);
-    }
-
-    private TokenStoreException Problem(TokenStoreProblem problem, string? keptAside, string message, Exception? cause) =>
-        new(problem, _path, keptAside, message, cause);
-
-    private static void TryDelete(string path)
+    /// <summary>A read while rotations wait in memory: try once to write them, then serve them if still unwritten.</summary>
+    private async ValueTask<Session?> GetWithUnsavedAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
-            File.Delete(path);
+            await _file.MutateAsync(static (_, _) => false, discardUnreadable: false, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (TokenStoreException ex) when (ex.IsTransient)
         {
-            // Best effort: a stray temp file is harmless.
+            // Still not writable: keep serving from memory.
         }
+
+        return _unsaved.Get(key) ?? await GetAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A parsed file, valid while the file's timestamp and length are unchanged.</summary>
-    private sealed record Snapshot(DateTime LastWriteUtc, long Length, Dictionary<string, Session> Sessions, Dictionary<string, SessionEnd> Ends)
-    {
-        public static readonly Snapshot Empty = new(DateTime.MinValue, -1, new Dictionary<string, Session>(StringComparer.Ordinal), new Dictionary<string, SessionEnd>(StringComparer.Ordinal));
-    }
-
-    private sealed class Releaser(FileLock fileLock, SemaphoreSlim gate) : IAsyncDisposable
+    private sealed class Releaser(FileLock fileLock, FileTokenStore store) : IAsyncDisposable
     {
         private int _released;
 
@@ -634,8 +276,9 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
+                store._refreshHeld = 0;
                 await fileLock.DisposeAsync().ConfigureAwait(false);
-                gate.Release();
+                store._refreshGate.Release();
             }
         }
     }

@@ -25,8 +25,8 @@ public sealed class FileTokenStoreOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets the identity a store file is bound to; tests use it to play another machine or user.</summary>
-    internal string? OwnerIdentity { get; set; }
+    /// <summary>Gets or sets the identity a store file is bound to (this machine and user when null); tests play others with it.</summary>
+    internal Internal.OwnerIdentity? Identity { get; set; }
 
     private static string DefaultPath()
     {

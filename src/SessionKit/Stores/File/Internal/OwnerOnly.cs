@@ -1,11 +1,9 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.Runtime.InteropServices;
-
 namespace SessionKit.Internal;
 
 /// <summary>Owner-only files and folders (0600 / 0700 on Unix, from the moment of creation) and durable renames.</summary>
-internal static partial class OwnerOnly
+internal static class OwnerOnly
 {
     private const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirectoryMode700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -41,7 +39,7 @@ internal static partial class OwnerOnly
             return;
         }
 
-        var fd = Open(directory, 0 /* O_RDONLY */);
+        var fd = Posix.OpenExisting(directory, write: false, out _);
         if (fd < 0)
         {
             return;
@@ -49,20 +47,11 @@ internal static partial class OwnerOnly
 
         try
         {
-            _ = Fsync(fd);
+            _ = Posix.Fsync(fd);
         }
         finally
         {
-            _ = Close(fd);
+            _ = Posix.Close(fd);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync")]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
