@@ -103,7 +103,7 @@ internal static class TokenResponse
                 // A rotated refresh token with no usable access token: keep the refresh token with the old access token,
                 // already expired, so the next use refreshes with the token the server now expects.
                 return refreshToken is not null && fallbackAccessToken is { Length: > 0 }
-                    ? Result.Store(new Session { AccessToken = fallbackAccessToken, RefreshToken = refreshToken, ExpiresAt = receivedAt, IssuedAt = receivedAt }, accessProblem, unusable: true, faulted: false)
+                    ? Result.Store(new Session { AccessToken = fallbackAccessToken, RefreshToken = refreshToken, ExpiresAt = receivedAt }, accessProblem, unusable: true, faulted: false)
                     : Result.Lost(accessProblem);
             }
 
