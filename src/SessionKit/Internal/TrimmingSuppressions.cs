@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 
 // [Range(typeof(TimeSpan), min, max)] on the options is metadata for the source-generated validators
 // (SessionKitOptionsValidator, SessionHandlerOptionsValidator, FileTokenStoreOptionsValidator). The Options source generator
-// (Microsoft.Extensions.Options 8.0.2 and later, which both targets compile against) turns each of them into its own
+// (Microsoft.Extensions.Options 8.0.1 and later; 8.0.0 would construct the RangeAttribute itself) turns each of them into its own
 // trim-safe copy that parses the bounds with TimeSpan.TryParse, so no RangeAttribute is constructed and no TypeConverter is
 // looked up at run time. The trim analyzer still flags the attribute's RequiresUnreferencedCode constructor at the site.
 // A trim-safe attribute of our own on those properties (then these lines go) belongs with the options files' owners.
