@@ -44,7 +44,25 @@ public sealed class OpenTelemetryTests
         var client = host.Services.GetRequiredService<SessionClient>();
         var signedIn = await client.SignInWithPasswordAsync(Email, "pw-grace");
 
+        // The coordinator hands the session to its callers first, then records the duration and ends the span: wait for
+        // the span's end (after the record) before flushing, rather than racing it.
+        var refreshEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SessionKitDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == SessionKitDiagnostics.RefreshActivityName)
+                {
+                    refreshEnded.TrySetResult();
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
         var refreshed = await client.RefreshAsync();
+        await refreshEnded.Task.WaitAsync(TimeSpan.FromSeconds(30));
         using (var response = await host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("api").GetAsync("me"))
         {
             response.EnsureSuccessStatusCode();
