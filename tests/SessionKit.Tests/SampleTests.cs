@@ -43,17 +43,9 @@ public sealed class SampleTests
 
     private static async Task<(int ExitCode, string Output)> RunSampleAsync(params string[] arguments)
     {
-        var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(RepositoryRoot.Path, "samples", "SessionKit.Samples.Console", "bin", configuration, "net10.0", "SessionKit.Samples.Console.dll");
-        Assert.That(File.Exists(dll), Is.True, "the sample is built with the solution: " + dll);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
+        var sample = BuiltProgram.Find(Path.Combine("samples", "SessionKit.Samples.Console"), "SessionKit.Samples.Console", "net10.0");
+        Assert.That(File.Exists(sample.Path), Is.True, "the sample is built with the solution: " + sample.Path);
+        using var process = sample.Start(arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

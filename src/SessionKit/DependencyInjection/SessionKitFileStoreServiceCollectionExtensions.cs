@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
+using SessionKit.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,8 @@ public static class SessionKitFileStoreServiceCollectionExtensions
     public static IServiceCollection AddSessionKitFileStore(this IServiceCollection services, Action<FileTokenStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<FileTokenStoreOptions>().ValidateDataAnnotations().ValidateOnStart();
+        var options = services.AddOptions<FileTokenStoreOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FileTokenStoreOptions>, FileTokenStoreOptionsValidator>());
         if (configure is not null)
         {
             options.Configure(configure);

@@ -6,15 +6,15 @@ using System.Diagnostics.Metrics;
 namespace SessionKit.Internal;
 
 /// <summary>
-/// The <c>SessionKit</c> meter and activity source. Instruments: <c>sessionkit.refresh.duration</c> (s),
+/// The <c>SessionKit</c> meter and activity source (public names in <see cref="SessionKitDiagnostics"/>). Instruments: <c>sessionkit.refresh.duration</c> (s),
 /// <c>sessionkit.refresh.requests</c> (token endpoint calls), <c>sessionkit.session.ended</c> and
 /// <c>sessionkit.request.retries</c> (401 retries). Tags never carry tokens.
 /// </summary>
 internal sealed class SessionKitTelemetry : IDisposable
 {
-    public const string Name = "SessionKit";
+    public const string Name = SessionKitDiagnostics.MeterName;
 
-    public static readonly ActivitySource ActivitySource = new(Name);
+    public static readonly ActivitySource ActivitySource = new(SessionKitDiagnostics.ActivitySourceName);
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;

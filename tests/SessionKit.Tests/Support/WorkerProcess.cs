@@ -8,26 +8,12 @@ namespace SessionKit.Tests.Support;
 /// <summary>Runs the SessionKit.FileStoreWorker helper as a real OS process.</summary>
 internal static class WorkerProcess
 {
-    public static string DllPath
-    {
-        get
-        {
-            var configuration = TestContext.CurrentContext.TestDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(RepositoryRoot.Path, "tests", "SessionKit.FileStoreWorker", "bin", configuration, "net10.0", "SessionKit.FileStoreWorker.dll");
-        }
-    }
+    private static BuiltProgram Program => BuiltProgram.Find(Path.Combine("tests", "SessionKit.FileStoreWorker"), "SessionKit.FileStoreWorker");
 
-    public static Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(DllPath);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    /// <summary>Gets the worker's build for the target framework of these tests.</summary>
+    public static string DllPath => Program.Path;
 
-        return Process.Start(start)!;
-    }
+    public static Process Start(params string[] arguments) => Program.Start(arguments);
 
     /// <summary>Waits for the process and returns its exit code, its JSON report (if any) and its error output.</summary>
     public static async Task<(int ExitCode, JsonElement? Report, string Errors)> FinishAsync(Process process)
