@@ -43,6 +43,7 @@ public sealed class AccessTokenSignalRTests
         _services = new ServiceCollection()
             .AddSingleton<TimeProvider>(_time)
             .AddSessionKit(o => o.UseGoTrue(_auth.AuthUrl))
+            .Services
             .BuildServiceProvider();
     }
 

@@ -27,13 +27,20 @@ public static class SessionKitServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; call <see cref="SessionKitOptions.UseGoTrue"/> or <see cref="SessionKitOptions.UseOAuth2"/>.</param>
-    /// <returns>The service collection, for chaining.</returns>
+    /// <returns>A builder on which a store and the other packages' extras chain (<see cref="SessionKitBuilder.AddFileStore"/>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     /// <remarks>
+    /// <para>
     /// Defaults are registered with <c>TryAdd</c>: register your own <see cref="ITokenStore"/>, <see cref="ITokenRefresher"/>
     /// or <see cref="TimeProvider"/> before or after this call to replace them.
+    /// </para>
+    /// <para>
+    /// Options are validated by <c>ValidateOnStart</c> when a host starts (a missing token endpoint included: neither
+    /// <see cref="SessionKitOptions.UseGoTrue"/>, <see cref="SessionKitOptions.UseOAuth2"/> nor an <see cref="ITokenRefresher"/> of
+    /// your own); without a host, the first time the options are resolved.
+    /// </para>
     /// </remarks>
-    public static IServiceCollection AddSessionKit(this IServiceCollection services, Action<SessionKitOptions> configure)
+    public static SessionKitBuilder AddSessionKit(this IServiceCollection services, Action<SessionKitOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
@@ -41,6 +48,10 @@ public static class SessionKitServiceCollectionExtensions
         services.AddOptions<SessionKitOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<SessionKitOptions>) && d.ImplementationInstance is TokenEndpointConfiguredValidator))
+        {
+            services.AddSingleton<IValidateOptions<SessionKitOptions>>(new TokenEndpointConfiguredValidator(services, CreateEndpointClient));
+        }
         services.AddHttpClient(TokenEndpointClientName);
 
         // A redirect from the token endpoint is an unusable answer (Transient), never followed with the refresh token.
@@ -66,7 +77,7 @@ public static class SessionKitServiceCollectionExtensions
                 sessionKey: null,
                 sp.GetService<ILogger<SessionClient>>());
         });
-        return services;
+        return new SessionKitBuilder(services);
     }
 
     private static ITokenRefresher CreateEndpointClient(IServiceProvider services)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SessionKit.Testing;
+using SessionKit.Tests.Support;
 
 namespace SessionKit.Tests.DependencyInjection;
 
@@ -97,9 +98,51 @@ public sealed class SessionKitServiceCollectionExtensionsTests
         services.AddSessionKit(_ => { });
         using var provider = services.BuildServiceProvider();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ITokenRefresher>());
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ITokenRefresher>());
 
         Assert.That(ex!.Message, Does.Contain("UseGoTrue"));
+    }
+
+    [Test]
+    public void AddSessionKit_NoServer_FailsAtStartNotAtFirstUse()
+    {
+        using var host = BuildHost(s => s.AddSessionKit(_ => { }));
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain("has no token endpoint"));
+    }
+
+    [Test]
+    public async Task AddSessionKit_OwnRefresherRegisteredAfterwards_StartsWithoutAServer()
+    {
+        using var host = BuildHost(s =>
+        {
+            s.AddSessionKit(_ => { });
+            s.AddSingleton<ITokenRefresher>(new FakeRefresher());
+        });
+
+        await host.StartAsync();
+
+        Assert.That(host.Services.GetRequiredService<ITokenRefresher>(), Is.InstanceOf<FakeRefresher>());
+        await host.StopAsync();
+    }
+
+    [Test]
+    public void AddSessionKit_BuilderAddFileStore_FileStoreReplacesTheDefault()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "sessionkit-builder-" + Guid.NewGuid().ToString("N"), "sessions.dat");
+        var services = new ServiceCollection();
+
+        var builder = services.AddSessionKit(o => o.UseGoTrue(new Uri("https://auth.example.test/auth/v1"))).AddFileStore(o => o.Path = path);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(builder.Services, Is.SameAs(services));
+            Assert.That(provider.GetRequiredService<ITokenStore>(), Is.InstanceOf<FileTokenStore>());
+            Assert.That(((FileTokenStore)provider.GetRequiredService<ITokenStore>()).Path, Is.EqualTo(path));
+        });
     }
 
     [Test]
