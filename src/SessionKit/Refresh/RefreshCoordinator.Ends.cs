@@ -21,7 +21,7 @@ public sealed partial class RefreshCoordinator
                 throw ReportEnd(sessionKey, existing ?? end);
             }
 
-            if (!string.Equals(latest.RefreshToken, rejected.RefreshToken, StringComparison.Ordinal))
+            if (Session.RotatedSince(latest, rejected))
             {
                 // Another process or instance rotated the session while ours was in flight: theirs is the live one.
                 Log.RefreshAdopted(_logger, sessionKey, latest.Version);

@@ -24,13 +24,8 @@ public sealed partial class RefreshCoordinator
         // A session issued already expiring (the server sent expires_in 0 and no JWT exp) is held back too: refreshing it
         // again at once would only bring another such session, in a loop.
         var issuedExpiring = session.IssuedAt is { } issued && session.ExpiresAt <= issued;
-        var window = _options.MinimumRefreshInterval;
-        if (!issuedExpiring && session.IssuedAt is { } start && session.ExpiresAt != DateTimeOffset.MaxValue)
-        {
-            // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
-            var half = TimeSpan.FromTicks((session.ExpiresAt - start).Ticks / 2);
-            window = half < window ? half : window;
-        }
+        // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
+        var window = session.CappedAtHalfLifetime(_options.MinimumRefreshInterval);
 
         TimeSpan age;
         if (_recent.TryGetValue(sessionKey, out var recent) && Session.SameTokens(recent.Session, session))

@@ -106,12 +106,8 @@ public sealed partial class RefreshCoordinator
                 MinimumThroughput = _options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = _options.CircuitBreakerSamplingDuration,
                 BreakDuration = _options.CircuitBreakerBreakDuration,
-                ShouldHandle = static args => new ValueTask<bool>(args.Outcome switch
-                {
-                    { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
-                    { Result.Kind: RefreshOutcomeKind.Transient } => true,
-                    _ => false,
-                }),
+                ShouldHandle = static args => new ValueTask<bool>(
+                    IsTransientException(args.Outcome.Exception) || args.Outcome.Result is { Kind: RefreshOutcomeKind.Transient }),
                 OnOpened = args =>
                 {
                     Log.CircuitOpened(_logger, args.BreakDuration);
@@ -128,6 +124,13 @@ public sealed partial class RefreshCoordinator
 
     /// <summary>Gets a value indicating whether resends wait for <see cref="SettleDelay"/>: not for a server that always forgives a resend (GoTrue).</summary>
     private bool SettlesBeforeResend => _refresher.RefreshTokenReuseWindow != Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// The Polly "transient exception" predicate, the one home of the rule for both the retry and the circuit breaker: an
+    /// attempt timeout, a network failure or an I/O failure.
+    /// </summary>
+    private static bool IsTransientException(Exception? exception) =>
+        exception is TimeoutRejectedException or HttpRequestException or IOException;
 
     /// <summary>Returns whether an exception may follow a request that reached the server (anything but "nothing was sent").</summary>
     private static bool IsAmbiguous(Exception exception) => exception switch
@@ -155,7 +158,7 @@ public sealed partial class RefreshCoordinator
         {
             // A rotation in an unusable answer was stored: the old refresh token must never be sent again.
             { Result.Session: not null } => false,
-            { Exception: TimeoutRejectedException or HttpRequestException or IOException } => true,
+            { Exception: var ex } when IsTransientException(ex) => true,
 
             // A server asking for more patience than the policy allows ends the retries early.
             { Result: { Kind: RefreshOutcomeKind.Transient } transient } => transient.RetryAfter is not { } wait || wait <= _options.MaxRetryDelay,
