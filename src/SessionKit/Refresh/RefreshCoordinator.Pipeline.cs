@@ -111,12 +111,47 @@ public sealed partial class RefreshCoordinator
                 OnOpened = args =>
                 {
                     Log.CircuitOpened(_logger, args.BreakDuration);
+                    CountCircuitState("open");
+                    return default;
+                },
+                OnHalfOpened = _ =>
+                {
+                    Log.CircuitHalfOpened(_logger);
+                    CountCircuitState("half_open");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Log.CircuitClosed(_logger);
+                    CountCircuitState("closed");
                     return default;
                 },
             });
         }
 
-        return builder.AddTimeout(_options.AttemptTimeout).Build();
+        return builder.AddTimeout(new TimeoutStrategyOptions
+        {
+            Timeout = _options.AttemptTimeout,
+            OnTimeout = args =>
+            {
+                Log.RefreshAttemptTimedOut(_logger, args.Context.OperationKey ?? string.Empty, args.Timeout);
+                if (_telemetry.AttemptTimeouts.Enabled)
+                {
+                    _telemetry.AttemptTimeouts.Add(1);
+                }
+
+                return default;
+            },
+        }).Build();
+    }
+
+    /// <summary>Counts a change of the circuit breaker's state, tagged with the state entered.</summary>
+    private void CountCircuitState(string state)
+    {
+        if (_telemetry.CircuitStateChanges.Enabled)
+        {
+            _telemetry.CircuitStateChanges.Add(1, new KeyValuePair<string, object?>("sessionkit.circuit.state", state));
+        }
     }
 
     /// <summary>Gets the wait after an attempt that may still be in flight at the server, before the same token is sent again.</summary>
