@@ -139,13 +139,11 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
             return RefreshOutcome.Rejected(reason, error.Code ?? error.OAuthError, status, message);
         }
 
-        return status switch
-        {
-            408 or 409 or 425 or 429 or >= 500 or < 400 => RefreshOutcome.Transient(
-                error.IsJson ? message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: error.Code),
-            _ => RefreshOutcome.Faulted(
-                error.IsJson ? (message ?? "request refused") : "non-JSON answer from the server or a gateway", status, error.Code ?? error.OAuthError),
-        };
+        return TransientStatus.Is(status) || status < 400
+            ? RefreshOutcome.Transient(
+                error.IsJson ? message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: error.Code)
+            : RefreshOutcome.Faulted(
+                error.IsJson ? (message ?? "request refused") : "non-JSON answer from the server or a gateway", status, error.Code ?? error.OAuthError);
     }
 
     private static SessionEndReason? RejectionReason(ErrorBody error)

@@ -164,7 +164,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
             return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, message);
         }
 
-        if (code is "temporarily_unavailable" or "server_error" || status is 408 or 409 or 425 or 429 or >= 500 or < 400)
+        if (code is "temporarily_unavailable" or "server_error" || TransientStatus.Is(status) || status < 400)
         {
             return RefreshOutcome.Transient(error.IsJson ? message ?? "server error" : "non-JSON answer from the server or a gateway", status, retryAfter: response.RetryAfter, errorCode: code);
         }

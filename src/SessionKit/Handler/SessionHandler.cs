@@ -55,7 +55,7 @@ namespace SessionKit;
 /// </para>
 /// <para>Create one per handler chain (the <c>IHttpClientFactory</c> does); the coordinator and store it uses are shared.</para>
 /// </remarks>
-public sealed class SessionHandler : DelegatingHandler
+public sealed partial class SessionHandler : DelegatingHandler
 {
     private readonly RefreshCoordinator _coordinator;
     private readonly ITokenStore _store;
@@ -171,58 +171,11 @@ public sealed class SessionHandler : DelegatingHandler
         return AwaitResponseAsync(request, key, session, uri, sending, cancellationToken);
     }
 
-    private static bool CanResend(HttpContent? content) => content switch
-    {
-        null => true,
-        ByteArrayContent or ReadOnlyMemoryContent or JsonContent => true,
-        MultipartContent multipart => multipart.All(CanResend),
-        _ => false,
-    };
-
-    private static string OriginOf(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
-
     private bool NeedsAttention(HttpStatusCode status) =>
         (status == HttpStatusCode.Unauthorized && _options.RetryOnUnauthorized)
         || (_options.FollowRedirects && RedirectTarget.IsRedirect(status));
 
     private string KeyOf(HttpRequestMessage request) => _options.SessionKeySelector?.Invoke(request) ?? _options.SessionKey;
-
-    private bool IsAllowed(Uri? uri)
-    {
-        if (uri is null || !uri.IsAbsoluteUri)
-        {
-            return false;
-        }
-
-        foreach (var origin in _allowedOrigins)
-        {
-            if (origin.Matches(uri))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private Task<HttpResponseMessage> PassThrough(HttpRequestMessage request, Uri? uri, AuthenticationHeaderValue? callerHeader, bool callerHeaderKnown, CancellationToken cancellationToken)
-    {
-        var sending = base.SendAsync(request, cancellationToken);
-        if (!_options.FollowRedirects || (sending.IsCompletedSuccessfully && !RedirectTarget.IsRedirect(sending.Result.StatusCode)))
-        {
-            return sending;
-        }
-
-        return PassThroughAsync(request, new Exchange(null, null, uri, callerHeader, callerHeaderKnown), sending, cancellationToken);
-    }
-
-    private async Task<HttpResponseMessage> PassThroughAsync(HttpRequestMessage request, Exchange exchange, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
-    {
-        var response = await sending.ConfigureAwait(false);
-        return RedirectTarget.IsRedirect(response.StatusCode)
-            ? await ContinueAsync(request, exchange, response, cancellationToken).ConfigureAwait(false)
-            : response;
-    }
 
     /// <summary>The hot path's answer arrives later (a real connection): a small state machine, the full one only when the answer needs it.</summary>
     private async Task<HttpResponseMessage> AwaitResponseAsync(HttpRequestMessage request, string key, Session session, Uri? uri, Task<HttpResponseMessage> sending, CancellationToken cancellationToken)
@@ -266,158 +219,6 @@ public sealed class SessionHandler : DelegatingHandler
 
         request.Headers.Authorization = session.Authorization;
         return session;
-    }
-
-    /// <summary>Handles the first hop's answer: one refresh and retry on a 401 to our token, then redirects, hop by hop.</summary>
-    private async Task<HttpResponseMessage> ContinueAsync(HttpRequestMessage request, Exchange exchange, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var (key, sent, sentUri, callerHeader, callerHeaderKnown) = exchange;
-        var firstUri = sentUri;
-        var retried = false;
-        var hops = 0;
-        while (true)
-        {
-            if (sent is not null && !retried && _options.RetryOnUnauthorized && response.StatusCode == HttpStatusCode.Unauthorized)
-            {
-                retried = true;
-                var refreshed = await RefreshAfterUnauthorizedAsync(request, key!, sent, sentUri, response, cancellationToken).ConfigureAwait(false);
-                if (refreshed is null)
-                {
-                    return response;
-                }
-
-                response.Dispose();
-                request.Headers.Authorization = refreshed.Authorization;
-                sent = refreshed;
-                sentUri = request.RequestUri;
-                if (_telemetry.RequestRetries.Enabled)
-                {
-                    _telemetry.RequestRetries.Add(1);
-                }
-
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.Unauthorized)
-                {
-                    Log.UnauthorizedAfterRetry(_logger, key!, refreshed.Version);
-                }
-            }
-
-            var target = _options.FollowRedirects ? RedirectTarget.Of(request.RequestUri, response) : null;
-            if (target is null)
-            {
-                return response;
-            }
-
-            if (++hops > _options.MaxRedirects)
-            {
-                Log.RedirectLimitReached(_logger, _options.MaxRedirects);
-                return response;
-            }
-
-            if (!callerHeaderKnown)
-            {
-                // A request that started at another origin: only now does its own header matter.
-                callerHeader = request.Headers.Authorization is { } header && header is not SessionAuthorizationHeader ? header : null;
-                callerHeaderKnown = true;
-            }
-
-            var status = response.StatusCode;
-            response.Dispose();
-            if (RedirectTarget.BecomesGet(status, request.Method))
-            {
-                request.Method = HttpMethod.Get;
-                request.Content = null;
-                if (request.Headers.TransferEncodingChunked == true)
-                {
-                    request.Headers.TransferEncodingChunked = false;
-                }
-            }
-
-            var from = request.RequestUri!;
-            request.RequestUri = target;
-            var allowed = callerHeader is null && IsAllowed(target);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                Log.RedirectFollowed(_logger, (int)status, OriginOf(from), OriginOf(target), hops, allowed);
-            }
-
-            if (allowed)
-            {
-                key ??= KeyOf(request);
-                sent = await AttachAsync(request, key, _store.GetAsync(key, cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // Another origin gets no token; the caller's own header stays only while the origin is the original request's.
-                sent = null;
-                request.Headers.Authorization = callerHeader is not null && firstUri is not null && RedirectTarget.SameOrigin(target, firstUri) ? callerHeader : null;
-            }
-
-            sentUri = target;
-            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Refreshes after a 401 to the token this handler attached; <see langword="null"/> when the 401 is returned as it is.</summary>
-    private async Task<Session?> RefreshAfterUnauthorizedAsync(HttpRequestMessage request, string key, Session sent, Uri? sentUri, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        // A handler below followed a redirect (rewriting the URI and dropping our header): the 401 is not about our token,
-        // and a retry would carry a fresh token to wherever the redirect led.
-        var answered = response.RequestMessage?.RequestUri ?? request.RequestUri;
-        if (!ReferenceEquals(request.Headers.Authorization, sent.Authorization) || request.RequestUri != sentUri || answered != sentUri)
-        {
-            Log.UnauthorizedAfterInnerRedirect(_logger);
-            return null;
-        }
-
-        if (!BearerChallenge.InvitesRefresh(response.Headers, out var challengeError))
-        {
-            Log.UnauthorizedNotTokenProblem(_logger, key, challengeError);
-            return null;
-        }
-
-        if (!CanResend(request.Content))
-        {
-            Log.NotRetriable(_logger);
-            return null;
-        }
-
-        Log.UnauthorizedRetry(_logger, key, sent.Version);
-        Session refreshed;
-        try
-        {
-            refreshed = await _coordinator.RefreshAsync(key, sent, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-
-        // The storm guard held the refresh back: a retry would send the same token. Return the 401 as it is.
-        return Session.SameTokens(refreshed, sent) ? null : refreshed;
-    }
-
-    private async Task<Session> RefreshAheadAsync(string key, Session session, CancellationToken cancellationToken)
-    {
-        Log.ProactiveRefresh(_logger, key, session.Version);
-        try
-        {
-            return await _coordinator.RefreshAsync(key, session, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is SessionRefreshException or TokenStoreException { IsTransient: true } && _timeProvider.GetUtcNow() < session.ExpiresAt)
-        {
-            // The token is still valid: a failed proactive refresh (the token endpoint or the store being down) does not fail the request.
-            Log.ProactiveRefreshFailed(_logger, key, ex);
-            try
-            {
-                return await _store.GetAsync(key, cancellationToken).ConfigureAwait(false) ?? session;
-            }
-            catch (TokenStoreException unavailable) when (unavailable.IsTransient)
-            {
-                return session;
-            }
-        }
     }
 
     /// <summary>What the handler knows about a request in flight: its session key, the session it carries, where it went, and the caller's own header.</summary>

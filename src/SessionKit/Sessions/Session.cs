@@ -151,17 +151,31 @@ public sealed class Session
             return false;
         }
 
-        if (IssuedAt is { } issued && ExpiresAt > issued)
+        return now >= ExpiresAt - CappedAtHalfLifetime(margin);
+    }
+
+    /// <summary>
+    /// The half-lifetime cap, the one home of the rule: returns <paramref name="span"/>, or half the token's lifetime when that
+    /// is shorter and the lifetime is known (<see cref="IssuedAt"/> set, a finite expiry after it). Both the refresh margin and
+    /// the storm guard's window use it, so short-lived tokens still refresh ahead of expiry.
+    /// </summary>
+    internal TimeSpan CappedAtHalfLifetime(TimeSpan span)
+    {
+        if (IssuedAt is not { } issued || ExpiresAt <= issued || ExpiresAt == DateTimeOffset.MaxValue)
         {
-            var half = TimeSpan.FromTicks((ExpiresAt - issued).Ticks / 2);
-            if (margin > half)
-            {
-                margin = half;
-            }
+            return span;
         }
 
-        return now >= ExpiresAt - margin;
+        var half = TimeSpan.FromTicks((ExpiresAt - issued).Ticks / 2);
+        return half < span ? half : span;
     }
+
+    /// <summary>
+    /// Returns whether the stored refresh token differs from <paramref name="sent"/>'s, that is, whether someone else rotated
+    /// the session since <paramref name="sent"/> was read: the one comparison of refresh tokens.
+    /// </summary>
+    internal static bool RotatedSince(Session current, Session sent) =>
+        !string.Equals(current.RefreshToken, sent.RefreshToken, StringComparison.Ordinal);
 
     /// <summary>Returns a description of the session without any token material.</summary>
     /// <returns>The user id, expiry, version and short non-reversible fingerprints of the tokens.</returns>
@@ -173,7 +187,7 @@ public sealed class Session
         ReferenceEquals(a, b)
         || (a is not null && b is not null
             && a.Version == b.Version
-            && string.Equals(a.RefreshToken, b.RefreshToken, StringComparison.Ordinal)
+            && !RotatedSince(a, b)
             && string.Equals(a.AccessToken, b.AccessToken, StringComparison.Ordinal));
 
     /// <summary>Returns the session that follows this one after a successful refresh.</summary>

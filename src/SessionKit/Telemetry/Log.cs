@@ -106,4 +106,13 @@ internal static partial class Log
 
     [LoggerMessage(310, LogLevel.Warning, "The session store '{FilePath}' could not be written; the rotated session (version {Version}) is kept in memory and written at the next change or read.", EventName = "StoreWriteDeferred")]
     public static partial void StoreWriteDeferred(ILogger logger, string filePath, long version);
+
+    [LoggerMessage(230, LogLevel.Information, "The token endpoint recovered: the circuit closed and refreshes flow again.", EventName = "CircuitClosed")]
+    public static partial void CircuitClosed(ILogger logger);
+
+    [LoggerMessage(231, LogLevel.Information, "The circuit is half-open: the next refresh probes the token endpoint.", EventName = "CircuitHalfOpened")]
+    public static partial void CircuitHalfOpened(ILogger logger);
+
+    [LoggerMessage(232, LogLevel.Warning, "A refresh attempt of session '{SessionKey}' got no answer within {AttemptTimeout}.", EventName = "RefreshAttemptTimedOut")]
+    public static partial void RefreshAttemptTimedOut(ILogger logger, string sessionKey, TimeSpan attemptTimeout);
 }

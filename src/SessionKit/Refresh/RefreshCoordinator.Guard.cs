@@ -1,0 +1,77 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+namespace SessionKit;
+
+/// <content>The storm guard: a session obtained by a refresh moments ago is not refreshed again.</content>
+public sealed partial class RefreshCoordinator
+{
+    /// <summary>How many storm-guard entries may accumulate before expired ones are swept.</summary>
+    private const int RecentSweepThreshold = 256;
+
+    /// <summary>
+    /// The storm guard: a session obtained by a refresh moments ago is not refreshed again while its access token is valid.
+    /// Sign-in sessions (version 0) are never held back. The age is measured by the monotonic clock when this coordinator
+    /// obtained the session itself, so a wall clock stepped back cannot stretch the window; for a session another holder stored,
+    /// by its <see cref="Session.IssuedAt"/>, and only when that lies in the past.
+    /// </summary>
+    private bool IsTooRecentToRefresh(string sessionKey, Session session)
+    {
+        if (session.Version == 0 || _options.MinimumRefreshInterval <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        // A session issued already expiring (the server sent expires_in 0 and no JWT exp) is held back too: refreshing it
+        // again at once would only bring another such session, in a loop.
+        var issuedExpiring = session.IssuedAt is { } issued && session.ExpiresAt <= issued;
+        // Never hold back longer than half the token's lifetime, so short-lived tokens still refresh ahead of expiry.
+        var window = session.CappedAtHalfLifetime(_options.MinimumRefreshInterval);
+
+        TimeSpan age;
+        if (_recent.TryGetValue(sessionKey, out var recent) && Session.SameTokens(recent.Session, session))
+        {
+            // Real time since this coordinator stored it, immune to the wall clock being stepped back. When the wall clock
+            // says it is older (it was received a moment before it was stored), take that: the handler judges expiry by the
+            // wall clock, and the guard must never hold back a session the handler already sees as expiring.
+            age = _timeProvider.GetElapsedTime(recent.ObtainedAt);
+            if (session.IssuedAt is { } received && _timeProvider.GetUtcNow() - received is var wallAge && wallAge > age)
+            {
+                age = wallAge;
+            }
+        }
+        else if (session.IssuedAt is { } issuedAt)
+        {
+            age = _timeProvider.GetUtcNow() - issuedAt;
+            if (age < TimeSpan.Zero)
+            {
+                // Issued "in the future": the wall clock was stepped back since. Not a reason to hold anything back.
+                return false;
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        return age < window && (issuedExpiring || _timeProvider.GetUtcNow() < session.ExpiresAt);
+    }
+
+    /// <summary>Remembers, by the monotonic clock, that this coordinator obtained <paramref name="session"/> for the storm guard.</summary>
+    private void RememberObtained(string sessionKey, Session session)
+    {
+        _recent[sessionKey] = (session, _timeProvider.GetTimestamp());
+        if (_recent.Count <= RecentSweepThreshold)
+        {
+            return;
+        }
+
+        // Entries older than the longest window hold nothing back any more.
+        foreach (var entry in _recent)
+        {
+            if (_timeProvider.GetElapsedTime(entry.Value.ObtainedAt) >= _options.MinimumRefreshInterval)
+            {
+                _recent.TryRemove(entry);
+            }
+        }
+    }
+}
