@@ -7,8 +7,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using SessionKit;
+using SessionKit.FileStoreWorker;
 using SessionKit.Redis;
-using SessionKit.RedisWorker;
 using StackExchange.Redis;
 
 // Usage: worker <mode> <redis-configuration> <data-protection-keys-dir> <auth-url> <api-url> [args]

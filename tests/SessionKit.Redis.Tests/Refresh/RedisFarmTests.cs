@@ -23,7 +23,7 @@ public sealed class RedisFarmTests : RedisTestBase
     [Test]
     public async Task FourInstances_TwoHundredUsers_OneRefreshPerUserPerRotationNoReuseNoSignOutNo401()
     {
-        var seconds = int.TryParse(Environment.GetEnvironmentVariable("SESSIONKIT_FARM_SECONDS"), out var s) ? s : 12;
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("SESSIONKIT_FARM_SECONDS"), out var s) ? s : 30;
         const int Users = 200;
         await using var server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions { AccessTokenLifetime = TimeSpan.FromSeconds(2) });
         var store = await CreateStoreAsync(o => o.KeyPrefix = KeyPrefix);
