@@ -66,32 +66,14 @@ public sealed partial class GoTrueTestServer
 
     private async Task WriteCorruptedAsync(HttpContext context, TokenEndpointFault fault, RefreshTokenRow issued)
     {
+        if (await CorruptedAnswer.TryWriteAsync(context, fault, () => JsonSerializer.Serialize(SessionBody(issued))).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var response = context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "application/json";
         switch (fault.Kind)
         {
-            case TokenEndpointFaultKind.DropConnectionAfterRotating:
-                context.Abort();
-                return;
-            case TokenEndpointFaultKind.TruncatedJson:
-                var json = JsonSerializer.Serialize(SessionBody(issued));
-                await response.WriteAsync(json[..(json.Length / 2)]).ConfigureAwait(false);
-                return;
-            case TokenEndpointFaultKind.NonJsonSuccess:
-                response.ContentType = "text/plain";
-                await response.WriteAsync("OK").ConfigureAwait(false);
-                return;
-            case TokenEndpointFaultKind.HugeBody:
-                await response.WriteAsync("{\"padding\":\"").ConfigureAwait(false);
-                var chunk = new string('x', 64 * 1024);
-                for (var written = 0; written < fault.BodyBytes; written += chunk.Length)
-                {
-                    await response.WriteAsync(chunk, context.RequestAborted).ConfigureAwait(false);
-                }
-
-                await response.WriteAsync("\"}").ConfigureAwait(false);
-                return;
             case TokenEndpointFaultKind.MissingFields:
                 await response.WriteAsync(JsonSerializer.Serialize(new { token_type = "bearer", expires_in = 3600, refresh_token = issued.Token })).ConfigureAwait(false);
                 return;

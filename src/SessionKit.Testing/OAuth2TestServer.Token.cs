@@ -144,33 +144,14 @@ public sealed partial class OAuth2TestServer
 
     private async Task WriteCorruptedAsync(HttpContext context, TokenEndpointFault fault, OAuth2Issue issued)
     {
-        var response = context.Response;
-        response.StatusCode = 200;
-        response.ContentType = "application/json";
         var body = TokenBody(issued);
+        if (await CorruptedAnswer.TryWriteAsync(context, fault, () => JsonSerializer.Serialize(body)).ConfigureAwait(false))
+        {
+            return;
+        }
+
         switch (fault.Kind)
         {
-            case TokenEndpointFaultKind.DropConnectionAfterRotating:
-                context.Abort();
-                return;
-            case TokenEndpointFaultKind.TruncatedJson:
-                var json = JsonSerializer.Serialize(body);
-                await response.WriteAsync(json[..(json.Length / 2)]).ConfigureAwait(false);
-                return;
-            case TokenEndpointFaultKind.NonJsonSuccess:
-                response.ContentType = "text/plain";
-                await response.WriteAsync("OK").ConfigureAwait(false);
-                return;
-            case TokenEndpointFaultKind.HugeBody:
-                await response.WriteAsync("{\"padding\":\"").ConfigureAwait(false);
-                var chunk = new string('x', 64 * 1024);
-                for (var written = 0; written < fault.BodyBytes; written += chunk.Length)
-                {
-                    await response.WriteAsync(chunk, context.RequestAborted).ConfigureAwait(false);
-                }
-
-                await response.WriteAsync("\"}").ConfigureAwait(false);
-                return;
             case TokenEndpointFaultKind.MissingFields:
                 body.Remove("access_token");
                 break;
@@ -183,7 +164,7 @@ public sealed partial class OAuth2TestServer
                 break;
         }
 
-        await response.WriteAsync(JsonSerializer.Serialize(body)).ConfigureAwait(false);
+        await context.Response.WriteAsync(JsonSerializer.Serialize(body)).ConfigureAwait(false);
     }
 
     private Task WriteTokensAsync(HttpResponse response, OAuth2Issue issued) => WriteJsonAsync(response, 200, TokenBody(issued));
