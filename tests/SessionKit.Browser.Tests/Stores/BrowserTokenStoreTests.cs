@@ -130,6 +130,10 @@ public sealed class BrowserTokenStoreTests
     [TestCase("<html><body>502 Bad Gateway</body></html>", TokenStoreProblem.Corrupt, TestName = "GetAsync_HtmlInTheEntry_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
     [TestCase("{\"f\":2,\"k\":\"default\",\"s\":{\"a\":\"x\"}}", TokenStoreProblem.Corrupt, TestName = "GetAsync_EntryOfAnUnknownFormat_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
     [TestCase("{\"f\":1,\"k\":\"default\",\"s\":{\"a\":\"\"}}", TokenStoreProblem.Corrupt, TestName = "GetAsync_SessionWithoutAccessToken_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
+    [TestCase("{\"f\":1,\"k\":\"default\",\"s\":{\"a\":\"x\",\"x\":\"2030-01-01T00:00:00Z\",\"v\":\"seven\"}}", TokenStoreProblem.Corrupt, TestName = "GetAsync_MemberOfTheWrongType_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
+    [TestCase("{\"f\":1,\"k\":\"default\",\"s\":{\"a\":\"x\",\"x\":\"yesterday\"}}", TokenStoreProblem.Corrupt, TestName = "GetAsync_MalformedExpiry_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
+    [TestCase("{\"f\":1,\"k\":\"default\",\"e\":{\"r\":99,\"id\":\"x\",\"at\":\"2030-01-01T00:00:00Z\"}}", TokenStoreProblem.Corrupt, TestName = "GetAsync_TombstoneWithUnknownReason_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
+    [TestCase("[1,2,3]", TokenStoreProblem.Corrupt, TestName = "GetAsync_JsonArray_ThrowsCorruptKeepsItAsideAndNextReadFindsNothing")]
     [TestCase("{\"f\":1,\"k\":\"user-42\",\"s\":{\"a\":\"secret-access\",\"r\":\"secret-refresh\",\"v\":1}}", TokenStoreProblem.CopiedFromElsewhere, TestName = "GetAsync_EntryCopiedFromAnotherKey_ThrowsCopiedFromElsewhereKeepsItAsideAndNextReadFindsNothing")]
     public async Task GetAsync_UnusableEntry_ThrowsTypedErrorKeepsItAsideAndNextReadFindsNothing(string raw, TokenStoreProblem problem)
     {
