@@ -185,7 +185,7 @@ public sealed partial class RefreshCoordinator : IDisposable
     {
         var end = await Store.GetEndAsync(sessionKey, cancellationToken).ConfigureAwait(false);
         return end is null
-            ? new SessionRequiredException($"No session is stored under '{sessionKey}'; sign in first.") { SessionKey = sessionKey }
+            ? new SessionRequiredException("No session is stored under the key; sign in first.") { SessionKey = sessionKey }
             : ReportEnd(sessionKey, end);
     }
 
