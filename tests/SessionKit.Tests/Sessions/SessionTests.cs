@@ -9,6 +9,32 @@ public sealed class SessionTests
 {
     private static readonly DateTimeOffset Now = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
+    [TestCase("", TestName = "UserId_JwtPayloadWithUrlSafeCharactersUnpadded_ReadFromSub")]
+    [TestCase("=", TestName = "UserId_JwtPayloadWithUrlSafeCharactersOnePad_ReadFromSub")]
+    [TestCase("==", TestName = "UserId_JwtPayloadWithUrlSafeCharactersTwoPads_ReadFromSub")]
+    public void UserId_JwtPayloadWithUrlSafeCharacters_ReadFromSub(string padding)
+    {
+        // "??>" and "??~" encode to base64 with '+' and '/', which base64url writes as '-' and '_'.
+        const string subject = "u??>??~??>";
+        var payload = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"sub\":\"" + subject + "\",\"exp\":1900000000}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Assert.That(payload, Does.Contain("-").Or.Contain("_"), "the payload exercises the url-safe alphabet");
+        var token = "eyJhbGciOiJIUzI1NiJ9." + payload + padding + ".c2ln";
+
+        var session = new Session { AccessToken = token, ExpiresAt = Now };
+
+        Assert.That(session.UserId, Is.EqualTo(subject));
+    }
+
+    [TestCase("eyJhbGciOiJIUzI1NiJ9.e30!.c2ln", TestName = "UserId_JwtPayloadWithCharacterOutsideBase64Url_NoUserId")]
+    [TestCase("eyJhbGciOiJIUzI1NiJ9.e.c2ln", TestName = "UserId_JwtPayloadOfImpossibleLength_NoUserId")]
+    public void UserId_MalformedJwtPayload_NoUserId(string token)
+    {
+        var session = new Session { AccessToken = token, ExpiresAt = Now };
+
+        Assert.That(session.UserId, Is.Null);
+    }
+
     [Test]
     public void UserId_NotGiven_ReadFromJwtSub()
     {

@@ -1,7 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Text.Json;
-using Microsoft.IdentityModel.Tokens;
 
 namespace SessionKit.Internal;
 
@@ -44,7 +43,7 @@ internal static class JwtInspector
 
         try
         {
-            using (var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[0])))
+            using (var header = JsonDocument.Parse(DecodeBase64Url(parts[0])))
             {
                 if (header.RootElement.ValueKind != JsonValueKind.Object)
                 {
@@ -52,7 +51,7 @@ internal static class JwtInspector
                 }
             }
 
-            using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(parts[1]));
+            using var payload = JsonDocument.Parse(DecodeBase64Url(parts[1]));
             var root = payload.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -76,5 +75,26 @@ internal static class JwtInspector
         {
             return false;
         }
+    }
+
+    /// <summary>Decodes base64url (RFC 7515 §2), with or without padding; as lenient as the JWT libraries are.</summary>
+    /// <exception cref="FormatException">The text is not base64url.</exception>
+    private static byte[] DecodeBase64Url(string text)
+    {
+        var length = text.AsSpan().TrimEnd('=').Length;
+        if (length % 4 == 1)
+        {
+            throw new FormatException("Not base64url.");
+        }
+
+        var padded = new char[length + ((4 - (length % 4)) % 4)];
+        for (var i = 0; i < length; i++)
+        {
+            var c = text[i];
+            padded[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+        }
+
+        padded.AsSpan(length).Fill('=');
+        return Convert.FromBase64CharArray(padded, 0, padded.Length);
     }
 }
