@@ -41,6 +41,103 @@ public sealed partial class BrowserModuleTests
     public void Acquire_ThreeTabsHammeringWithoutWebLocksInTheBrowser_NeverOverlapsNorLosesAnUpdate() =>
         AssertExclusive(OpenStarted(3, useWebLocks: true, leaseMs: 3000, noLocks: true), iterations: 8);
 
+    [Test]
+    public void Acquire_HolderTabClosedWithWebLocks_AWaitingTabGetsItAtOnce() => AssertTakenOverWhenHolderCloses(useWebLocks: true, within: TimeSpan.FromSeconds(2));
+
+    [Test]
+    public void Acquire_HolderTabClosedWithTheLease_AWaitingTabGetsItWithinTheLease() => AssertTakenOverWhenHolderCloses(useWebLocks: false, within: TimeSpan.FromSeconds(3));
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Acquire_HeldElsewhere_ReturnsFalseAfterTheTimeout(bool useWebLocks)
+    {
+        var tabs = OpenStarted(2, useWebLocks, leaseMs: 3000);
+        var name = Prefix + "lock";
+        Assert.That(tabs[0].Await("return await window.sk.acquire(1, args[0], 1000);", name).GetBoolean(), Is.True);
+
+        var waited = tabs[1].Await("const t = performance.now(); const r = await window.sk.acquire(1, args[0], 300); return [r, performance.now() - t];", name);
+
+        Log($"timed out after {waited[1].GetDouble():0} ms");
+        Assert.Multiple(() =>
+        {
+            Assert.That(waited[0].GetBoolean(), Is.False);
+            Assert.That(waited[1].GetDouble(), Is.InRange(290, 1500));
+        });
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Cancel_WhileWaiting_ResolvesFalseAndLeavesNoLock(bool useWebLocks)
+    {
+        var tabs = OpenStarted(3, useWebLocks, leaseMs: 3000);
+        var name = Prefix + "lock";
+        Assert.That(tabs[0].Await("return await window.sk.acquire(1, args[0], 1000);", name).GetBoolean(), Is.True);
+        tabs[1].Begin("wait", "return await window.sk.acquire(7, args[0], 20000);", name);
+
+        tabs[1].Run("window.sk.cancel(7);");
+        var cancelled = ModuleTab.WaitAll([tabs[1]], "wait", TimeSpan.FromSeconds(5))[0];
+        tabs[0].Run("window.sk.release(1);");
+        var next = tabs[2].Await("const t = performance.now(); const r = await window.sk.acquire(1, args[0], 2500); return [r, performance.now() - t];", name);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(cancelled.GetBoolean(), Is.False, "the cancelled wait");
+            Assert.That(next[0].GetBoolean(), Is.True, "a third tab gets the lock once the holder releases it");
+        });
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Cancel_RightAfterAcquireStarted_ResolvesFalseAndLeavesNoLock(bool useWebLocks)
+    {
+        // The lease is written in acquire's synchronous part, before its confirmation pause: cancelled then, it must not stay.
+        var tabs = OpenStarted(2, useWebLocks, leaseMs: 10000);
+        var name = Prefix + "lock";
+
+        var cancelled = tabs[0].Await("const p = window.sk.acquire(1, args[0], 5000); window.sk.cancel(1); return await p;", name);
+        var next = tabs[1].Await("const t = performance.now(); const r = await window.sk.acquire(1, args[0], 2000); return [r, performance.now() - t];", name);
+
+        Log($"next acquire: {next}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cancelled.GetBoolean(), Is.False, "the cancelled acquire");
+            Assert.That(next[0].GetBoolean(), Is.True, "another tab gets the lock at once (no leaked lease)");
+        });
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Cancel_AfterGrant_ReleasesTheLock(bool useWebLocks)
+    {
+        var tabs = OpenStarted(2, useWebLocks, leaseMs: 10000);
+        var name = Prefix + "lock";
+        Assert.That(tabs[0].Await("return await window.sk.acquire(1, args[0], 2000);", name).GetBoolean(), Is.True);
+
+        tabs[0].Run("window.sk.cancel(1);");
+        var next = tabs[1].Await("return await window.sk.acquire(1, args[0], 2000);", name);
+
+        Assert.That(next.GetBoolean(), Is.True);
+    }
+
+    private void AssertTakenOverWhenHolderCloses(bool useWebLocks, TimeSpan within)
+    {
+        var tabs = OpenStarted(2, useWebLocks, leaseMs: 3000);
+        var name = Prefix + "lock";
+        Assert.That(tabs[0].Await("return await window.sk.acquire(1, args[0], 2000);", name).GetBoolean(), Is.True);
+        tabs[1].Begin("wait", "const t = performance.now(); const r = await window.sk.acquire(1, args[0], 10000); return [r, performance.now() - t];", name);
+
+        var clock = Stopwatch.StartNew();
+        tabs[0].Close();
+        var result = ModuleTab.WaitAll([tabs[1]], "wait", TimeSpan.FromSeconds(15))[0];
+
+        Log($"taken over {clock.ElapsedMilliseconds} ms after the holder closed: {result}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result[0].GetBoolean(), Is.True);
+            Assert.That(clock.Elapsed, Is.LessThan(within));
+        });
+    }
+
     private void AssertExclusive(List<ModuleTab> tabs, int iterations)
     {
         var name = Prefix + "lock:default";
