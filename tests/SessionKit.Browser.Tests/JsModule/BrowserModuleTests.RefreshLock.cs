@@ -119,6 +119,28 @@ public sealed partial class BrowserModuleTests
         Assert.That(next.GetBoolean(), Is.True);
     }
 
+    [Test]
+    public void Acquire_LeaseWithStorageFull_RejectsWithQuotaExceededAndWorksOnceThereIsRoom()
+    {
+        var tab = OpenStarted(1, useWebLocks: false, leaseMs: 3000)[0];
+        var name = Prefix + "lock";
+        tab.Run(
+            "let i = 0; for (let size = 1 << 20; size >= 1; size >>= 1) {"
+            + " try { while (i < 1000) { localStorage.setItem(arguments[0] + 'fill' + i++, 'x'.repeat(size)); } } catch { } }",
+            Prefix);
+
+        var full = tab.Await("return await window.sk.acquire(1, args[0], 1000);", name);
+        tab.Run("Object.keys(localStorage).filter(k => k.startsWith(arguments[0] + 'fill')).forEach(k => localStorage.removeItem(k));", Prefix);
+        var room = tab.Await("const r = await window.sk.acquire(2, args[0], 1000); window.sk.release(2); return r;", name);
+
+        Log($"storage full: {full}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(full.ValueKind == System.Text.Json.JsonValueKind.Object ? full.GetProperty("error").GetString() : full.ToString(), Does.StartWith("QuotaExceededError"));
+            Assert.That(room.GetBoolean(), Is.True);
+        });
+    }
+
     private void AssertTakenOverWhenHolderCloses(bool useWebLocks, TimeSpan within)
     {
         var tabs = OpenStarted(2, useWebLocks, leaseMs: 3000);
