@@ -285,6 +285,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
     /// <returns>The held lock; dispose it to release. The browser releases it if the tab closes or crashes first.</returns>
     /// <exception cref="TimeoutException">The lock was not acquired within <see cref="BrowserTokenStoreOptions.LockTimeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="TokenStoreException">The lease could not be written: storage is full or blocked (<see cref="TokenStoreProblem.Unavailable"/>, transient).</exception>
     public async ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionKey);
@@ -303,7 +304,16 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
         bool held;
         using (cancellationToken.Register(() => _ = CancelTicketAsync(module, ticket)))
         {
-            held = await module.InvokeAsync<bool>("acquire", CancellationToken.None, ticket, name, (int)_options.LockTimeout.TotalMilliseconds).ConfigureAwait(false);
+            try
+            {
+                held = await module.InvokeAsync<bool>("acquire", CancellationToken.None, ticket, name, (int)_options.LockTimeout.TotalMilliseconds).ConfigureAwait(false);
+            }
+            catch (JSException ex)
+            {
+                // The lease could not be written (storage full or blocked): a transient store error like any other store's
+                // unreachable lock, rather than a JSException the refresh coordinator does not know.
+                throw Unavailable(sessionKey, "refresh lock", ex);
+            }
         }
 
         var heldLock = new HeldLock(module, ticket);

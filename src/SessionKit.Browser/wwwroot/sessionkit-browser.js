@@ -40,6 +40,102 @@ function notify(method, ...args) {
   }
 }
 
+// localStorage is not coherent across tabs: each renderer process reads its own copy, and another tab's write reaches it a few
+// milliseconds later, in no order with a Web Lock's grant. Seen in Chromium with four tabs taking turns under one Web Lock: about
+// one grant in twelve read the value from before the previous holder's write (it showed up 0.1-7 ms later), so a tab that got
+// the refresh lock could re-read the store, miss the rotation the previous holder just stored, and send a used refresh token;
+// and a compare-and-set under its lock could win twice. So every lock of this module is handed over with a stamp: a holder
+// that releases writes the next number to localStorage after its own writes (which reach every copy in the order written),
+// records it in IndexedDB (one store, consistent across tabs) before it lets go, and the next holder, before it reads
+// anything, waits until its own copy of localStorage shows that number (at most a second). Without IndexedDB, no wait.
+const CATCH_UP_MS = 1000;
+let stampDb = null;
+
+function openStamps() {
+  if (!stampDb) {
+    stampDb = new Promise(resolve => {
+      try {
+        const request = indexedDB.open("sessionkit-browser", 1);
+        request.onupgradeneeded = () => request.result.createObjectStore("stamps");
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => resolve(null);
+        request.onblocked = () => resolve(null);
+      } catch {
+        resolve(null);
+      }
+    });
+  }
+
+  return stampDb;
+}
+
+/** Reads (next undefined) or writes the stamp of a lock in IndexedDB; 0 when IndexedDB is unavailable. */
+async function stamp(lock, next) {
+  const db = await openStamps();
+  if (!db) {
+    return 0;
+  }
+
+  return new Promise(resolve => {
+    try {
+      const tx = next === undefined ? db.transaction("stamps", "readonly") : db.transaction("stamps", "readwrite", { durability: "relaxed" });
+      const store = tx.objectStore("stamps");
+      let value = 0;
+      if (next === undefined) {
+        const get = store.get(lock);
+        get.onsuccess = () => { value = typeof get.result === "number" ? get.result : 0; };
+      } else {
+        store.put(next, lock);
+      }
+
+      tx.oncomplete = () => resolve(value);
+      tx.onerror = () => resolve(0);
+      tx.onabort = () => resolve(0);
+    } catch {
+      resolve(0);
+    }
+  });
+}
+
+function stampKey(lock) {
+  return ((config && config.prefix) || "") + "stamp:" + lock;
+}
+
+/** Taken a lock: waits until this tab's localStorage shows the last holder's writes. Returns the stamp to hand over. */
+async function catchUp(lock) {
+  const expected = await stamp(lock);
+  const deadline = Date.now() + CATCH_UP_MS;
+  let pause = 1;
+  while (expected > 0 && Date.now() < deadline) {
+    let seen = 0;
+    try {
+      seen = Number(window.localStorage.getItem(stampKey(lock))) || 0;
+    } catch {
+      break;
+    }
+
+    if (seen >= expected) {
+      break;
+    }
+
+    await delay(pause);
+    pause = Math.min(pause * 2, 16);
+  }
+
+  return expected;
+}
+
+/** About to release a lock: stamps this holder's writes for the next holder. */
+async function handOver(lock, stamped) {
+  try {
+    window.localStorage.setItem(stampKey(lock), String(stamped + 1));
+  } catch {
+    return; // Storage full or blocked: this holder wrote nothing either.
+  }
+
+  await stamp(lock, stamped + 1);
+}
+
 /**
  * Starts the module for one store: remembers its settings, listens for storage events of its entries (other tabs' writes)
  * and for wake-ups (visible again, resumed from frozen, restored from the back-forward cache).
@@ -116,7 +212,16 @@ export async function compareAndSet(kind, name, expected, value) {
   };
 
   if (kind === LOCAL && config && config.locks) {
-    return await navigator.locks.request(name + ":write", { mode: "exclusive" }, swap);
+    const lock = name + ":write";
+    return await navigator.locks.request(lock, { mode: "exclusive" }, async () => {
+      const stamped = await catchUp(lock);
+      const swapped = swap();
+      if (swapped) {
+        await handOver(lock, stamped);
+      }
+
+      return swapped;
+    });
   }
 
   return swap();
@@ -141,8 +246,9 @@ function acquireWebLock(ticket, state, name, timeoutMs) {
   state.abort = () => controller.abort();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   return new Promise((resolve, reject) => {
-    navigator.locks.request(name, { mode: "exclusive", signal: controller.signal }, () => {
+    navigator.locks.request(name, { mode: "exclusive", signal: controller.signal }, async () => {
       clearTimeout(timer);
+      const stamped = state.cancelled ? 0 : await catchUp(name);
       if (state.cancelled) {
         tickets.delete(ticket);
         resolve(false);
@@ -152,8 +258,9 @@ function acquireWebLock(ticket, state, name, timeoutMs) {
       // Held until .NET releases it, or until the tab closes or crashes: the browser then releases it.
       return new Promise(done => {
         state.release = () => {
+          state.release = null;
           tickets.delete(ticket);
-          done();
+          handOver(name, stamped).finally(done);
         };
         resolve(true);
       });
@@ -179,6 +286,16 @@ function readLease(name) {
 }
 
 async function acquireLease(ticket, state, name, timeoutMs, leaseMs) {
+  try {
+    return await leaseLoop(ticket, state, name, timeoutMs, leaseMs);
+  } catch (error) {
+    // Storage blocked or full (QuotaExceededError on the lease): the wait is over, and its ticket with it.
+    tickets.delete(ticket);
+    throw error;
+  }
+}
+
+async function leaseLoop(ticket, state, name, timeoutMs, leaseMs) {
   // The fallback where Web Locks is missing: a lease with an expiry in localStorage, written, then confirmed after a pause in
   // which a competing tab's write would have landed, and renewed while held. A tab that crashes or freezes stops renewing and
   // its lease expires after leaseMs. Best effort: two tabs can both believe they hold it in a narrow race; the refresh
@@ -198,16 +315,35 @@ async function acquireLease(ticket, state, name, timeoutMs, leaseMs) {
       window.localStorage.setItem(name, JSON.stringify({ owner, until: now + leaseMs }));
       await delay(40 + Math.floor(Math.random() * 40));
       const confirmed = readLease(name);
-      if (confirmed && confirmed.owner === owner && !state.cancelled) {
+      const stamped = confirmed && confirmed.owner === owner ? await catchUp(name) : 0;
+      if (confirmed && confirmed.owner === owner && state.cancelled) {
+        // Cancelled during the pause: the lease written above must not outlive the wait (it blocked every other tab for
+        // leaseMs).
+        if (readLease(name)?.owner === owner) {
+          window.localStorage.removeItem(name);
+        }
+
+        tickets.delete(ticket);
+        return false;
+      }
+
+      if (confirmed && confirmed.owner === owner) {
         const renew = setInterval(() => {
           const held = readLease(name);
           if (held && held.owner === owner) {
-            window.localStorage.setItem(name, JSON.stringify({ owner, until: Date.now() + leaseMs }));
+            try {
+              window.localStorage.setItem(name, JSON.stringify({ owner, until: Date.now() + leaseMs }));
+            } catch {
+              // Storage full: the lease runs out at its expiry.
+            }
           }
         }, Math.max(250, Math.floor(leaseMs / 3)));
         state.release = () => {
+          state.release = null;
           clearInterval(renew);
           tickets.delete(ticket);
+          // Synchronous up to the IndexedDB write, so that it still runs from pagehide.
+          handOver(name, stamped);
           const held = readLease(name);
           if (held && held.owner === owner) {
             window.localStorage.removeItem(name);

@@ -206,6 +206,23 @@ public sealed class BrowserTokenStoreTests
     }
 
     [Test]
+    public async Task AcquireRefreshLockAsync_LeaseStorageFull_ThrowsTransientStoreErrorWithoutTheJavaScriptMessage()
+    {
+        var browser = new FakeBrowser { HasWebLocks = false };
+        await using var store = await StartAsync(browser);
+        browser.StorageUnavailable = true;
+
+        var error = Assert.ThrowsAsync<TokenStoreException>(async () => await store.AcquireRefreshLockAsync(Key, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Problem, Is.EqualTo(TokenStoreProblem.Unavailable));
+            Assert.That(error.IsTransient, Is.True);
+            Assert.That(error.Message, Does.Not.Contain("quota has been exceeded"));
+        });
+    }
+
+    [Test]
     public async Task AcquireRefreshLockAsync_AnotherTabHoldsIt_WaitsUntilReleased()
     {
         var browser = new FakeBrowser();

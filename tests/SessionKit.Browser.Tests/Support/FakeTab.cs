@@ -171,6 +171,12 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
 
     private async Task<bool> AcquireAsync(int ticket, string name, int timeoutMs)
     {
+        if (!_browser.HasWebLocks)
+        {
+            // The lease is written to localStorage.
+            ThrowIfUnavailable("QuotaExceededError: The quota has been exceeded.");
+        }
+
         var gate = _browser.LockOf(name);
         using var wait = new CancellationTokenSource(timeoutMs);
         _waits[ticket] = wait;
