@@ -48,6 +48,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
     private readonly BrowserTokenStoreOptions _options;
     private readonly ILogger _logger;
     private readonly InMemoryTokenStore? _memory;
+    private readonly InMemoryTokenStore _tabLocks = new(maxEnds: 0);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private IJSObjectReference? _module;
@@ -289,18 +290,18 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
     public async ValueTask<IAsyncDisposable> AcquireRefreshLockAsync(string sessionKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sessionKey);
-        if (_memory is not null)
+        if (_options.Storage != BrowserStorageKind.Local)
         {
-            return await _memory.AcquireRefreshLockAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+            // Memory and sessionStorage belong to this tab alone: no other tab refreshes its session, so the in-process lock
+            // (which the coordinator's single flight already implies) is all it takes, and nothing is written to localStorage.
+            return await _tabLocks.AcquireRefreshLockAsync(sessionKey, cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         var module = await ModuleAsync(cancellationToken).ConfigureAwait(false);
         var ticket = Interlocked.Increment(ref _nextTicket);
 
-        // sessionStorage is per tab: its sessions need no lock shared with other tabs, so each tab locks its own name.
-        var scope = _options.Storage == BrowserStorageKind.Session ? TabId + ":" : string.Empty;
-        var name = _options.KeyPrefix + (UsesWebLocks ? "refresh:" : "lease:") + scope + sessionKey;
+        var name = _options.KeyPrefix + (UsesWebLocks ? "refresh:" : "lease:") + sessionKey;
         bool held;
         using (cancellationToken.Register(() => _ = CancelTicketAsync(module, ticket)))
         {

@@ -17,10 +17,11 @@ public sealed class BrowserTokenStoreOptions
     /// <value>Defaults to 30 seconds; between 1 second and 5 minutes.</value>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets or sets whether the refresh lock uses the Web Locks API (<c>navigator.locks</c>) when the browser has it.</summary>
+    /// <summary>Gets or sets whether the store uses the Web Locks API (<c>navigator.locks</c>) when the browser has it.</summary>
     /// <value>
-    /// Defaults to <see langword="true"/>. With <see langword="false"/>, or in a browser without Web Locks, the lock is a lease
-    /// in <c>localStorage</c> (see <see cref="LeaseDuration"/>), which is best effort.
+    /// Defaults to <see langword="true"/>. With <see langword="false"/> the store behaves as in a browser without Web Locks: the
+    /// refresh lock is a lease in <c>localStorage</c> (see <see cref="LeaseDuration"/>) and compare-and-swap writes are not
+    /// serialized across tabs; both best effort. Only <see cref="BrowserStorageKind.Local"/> uses either.
     /// </value>
     public bool UseWebLocks { get; set; } = true;
 

@@ -311,7 +311,9 @@ async function leaseLoop(ticket, state, name, timeoutMs, leaseMs) {
 
     const now = Date.now();
     const current = readLease(name);
-    if (!current || current.until <= now) {
+    // A lease that claims to last longer than a lease can (its writer's clock was ahead, or ours was set back) is expired:
+    // otherwise a dead tab's lease could block every other tab for as long as the clocks disagree.
+    if (!current || current.until <= now || current.until > now + leaseMs + 1000) {
       window.localStorage.setItem(name, JSON.stringify({ owner, until: now + leaseMs }));
       await delay(40 + Math.floor(Math.random() * 40));
       const confirmed = readLease(name);

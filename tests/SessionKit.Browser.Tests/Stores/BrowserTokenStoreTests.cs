@@ -302,6 +302,19 @@ public sealed class BrowserTokenStoreTests
     }
 
     [Test]
+    public async Task AcquireRefreshLockAsync_SessionStorageTabs_NeverWaitForEachOtherNorTouchLocalStorage()
+    {
+        var browser = new FakeBrowser { HasWebLocks = false };
+        await using var a = await StartAsync(browser, o => o.Storage = BrowserStorageKind.Session);
+        await using var b = await StartAsync(browser, o => o.Storage = BrowserStorageKind.Session);
+
+        await using var heldByA = await a.AcquireRefreshLockAsync(Key, CancellationToken.None);
+        await using var heldByB = await b.AcquireRefreshLockAsync(Key, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.That(browser.LocalStorage, Is.Empty, "no lease: each tab's session is its own");
+    }
+
+    [Test]
     public void Constructor_LockTimeoutOutOfRange_ThrowsOptionsValidation()
     {
         var options = Options.Create(new BrowserTokenStoreOptions { LockTimeout = TimeSpan.Zero });
