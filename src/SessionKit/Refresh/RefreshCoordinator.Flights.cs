@@ -56,6 +56,8 @@ public sealed partial class RefreshCoordinator
                 SessionRefreshException { IsTransient: true } => "transient",
                 SessionRefreshException => "faulted",
                 SessionRequiredException => "no_session",
+                TokenStoreException { IsTransient: true } => "store_unavailable",
+                TokenStoreException => "store_error",
                 _ => "error",
             };
             _flights.TryRemove(new KeyValuePair<string, TaskCompletionSource<Session>>(sessionKey, flight));

@@ -17,6 +17,29 @@ public sealed class RefreshPipelineTelemetryTests
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
 
     [Test]
+    public async Task RefreshAsync_StoreLockUnreachable_DurationTaggedStoreUnavailableNotError()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        using var durations = new MetricCollector<double>(meterFactory, "SessionKit", "sessionkit.refresh.duration");
+        var store = new UnavailableLockStore();
+        await store.SetAsync(Key, NewSession(), CancellationToken.None);
+        var refresher = new FakeRefresher((session, _) => RefreshOutcome.Succeeded(FakeRefresher.Next(session)));
+        using var sut = new RefreshCoordinator(store, refresher, new RefreshOptions { MinimumRefreshInterval = TimeSpan.Zero }, new FakeTimeProvider(Start), meterFactory: meterFactory);
+
+        var error = Assert.ThrowsAsync<TokenStoreException>(() => sut.RefreshAsync(Key, null, CancellationToken.None));
+
+        var tags = durations.GetMeasurementSnapshot().Single().Tags;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.IsTransient, Is.True);
+            Assert.That(tags["sessionkit.refresh.outcome"], Is.EqualTo("store_unavailable"));
+            Assert.That(tags["error.type"], Is.EqualTo("store_unavailable"));
+            Assert.That(refresher.Calls, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task RefreshAsync_CircuitOpensThenRecovers_LogsAndCountsEachStateChange()
     {
         var time = new FakeTimeProvider(Start);
