@@ -13,13 +13,11 @@ namespace SessionKit.Benchmarks;
 /// that sets a fixed header (the floor); the breakdown, each row one more step of the hot path on top of the floor (store read,
 /// origin check, expiry check, the session's own header, the look at the answer; see <c>HotPathBenchmarks.Steps.cs</c>);
 /// SessionKit's <see cref="SessionHandler"/>; and Duende OidcClient's RefreshTokenDelegatingHandler. All in one run, so the
-/// ratios compare like with like; the column "vs checks floor" divides by the last step of the breakdown. On a loaded machine
-/// the 30 iterations keep the ratios steady enough to read; the absolute times are not claims.
+/// ratios compare like with like; the "vs checks floor" columns divide by the last step of the breakdown (see
+/// <see cref="HotPathConfig"/> for the job, made for a loaded machine, and the columns).
 /// </summary>
 [MemoryDiagnoser]
-[MedianColumn]
-[SimpleJob(warmupCount: 5, iterationCount: 30)]
-[Config(typeof(ChecksFloorConfig))]
+[Config(typeof(HotPathConfig))]
 public partial class HotPathBenchmarks
 {
     private const string Key = "default";
