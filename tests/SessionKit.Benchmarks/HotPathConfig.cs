@@ -1,12 +1,8 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Mathematics;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Perfolizer.Horology;
 
 namespace SessionKit.Benchmarks;
@@ -27,43 +23,8 @@ public sealed class HotPathConfig : ManualConfig
             .WithIterationTime(TimeInterval.FromMilliseconds(10))
             .WithIterationCount(300));
         AddColumn(StatisticColumn.Min, StatisticColumn.Median);
-        AddColumn(new RatioColumn("Min ratio", "Min divided by the baseline's min (same run)", null, s => s.Min));
-        AddColumn(new RatioColumn("Min vs checks floor", "Min divided by the min of '+ 401/redirect check (checks floor)' (same run)", nameof(HotPathBenchmarks.StepResponseCheck), s => s.Min));
-        AddColumn(new RatioColumn("Mean vs checks floor", "Mean divided by the mean of '+ 401/redirect check (checks floor)' (same run)", nameof(HotPathBenchmarks.StepResponseCheck), s => s.Mean));
-    }
-
-    /// <summary>A statistic of a row divided by the same statistic of another row of the same job: the baseline, or a named method.</summary>
-    private sealed class RatioColumn(string name, string legend, string? targetMethod, Func<Statistics, double> statistic) : IColumn
-    {
-        public string Id => nameof(RatioColumn) + "." + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => legend;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var target = summary.BenchmarksCases.FirstOrDefault(c => c.Job == benchmarkCase.Job
-                && (targetMethod is null ? c.Descriptor.Baseline : c.Descriptor.WorkloadMethod.Name == targetMethod));
-            var value = summary[benchmarkCase]?.ResultStatistics is { } s ? statistic(s) : (double?)null;
-            var targetValue = target is not null && summary[target]?.ResultStatistics is { } t ? statistic(t) : (double?)null;
-            return value is { } v && targetValue is { } f && f > 0 ? (v / f).ToString("0.00", CultureInfo.InvariantCulture) : "?";
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        AddColumn(new StatisticRatioColumn("Min ratio", "Min divided by the baseline's min (same run)", null, s => s.Min));
+        AddColumn(new StatisticRatioColumn("Min vs checks floor", "Min divided by the min of '+ 401/redirect check (checks floor)' (same run)", nameof(HotPathBenchmarks.StepResponseCheck), s => s.Min));
+        AddColumn(new StatisticRatioColumn("Mean vs checks floor", "Mean divided by the mean of '+ 401/redirect check (checks floor)' (same run)", nameof(HotPathBenchmarks.StepResponseCheck), s => s.Mean));
     }
 }

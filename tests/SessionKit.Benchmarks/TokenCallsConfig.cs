@@ -12,7 +12,8 @@ namespace SessionKit.Benchmarks;
 
 /// <summary>
 /// The herd's job (in process, so the "Token calls" column can read what the benchmarks counted; one invocation per
-/// iteration, since each needs a freshly expired token), the "Token calls" column and the "Non-200" column (answers other
+/// iteration, since each needs a freshly expired token; 9 of them, so one disturbed by other work on a loaded machine moves the
+/// median little), the median and its ratio to the baseline's, the "Token calls" column and the "Non-200" column (answers other
 /// than 200 in one invocation: the baseline and SessionKit must show 0).
 /// </summary>
 public sealed class TokenCallsConfig : ManualConfig
@@ -23,9 +24,11 @@ public sealed class TokenCallsConfig : ManualConfig
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithStrategy(RunStrategy.Monitoring)
             .WithWarmupCount(1)
-            .WithIterationCount(5)
+            .WithIterationCount(9)
             .WithInvocationCount(1)
             .WithUnrollFactor(1));
+        AddColumn(StatisticColumn.Median);
+        AddColumn(new StatisticRatioColumn("Median ratio", "Median divided by the baseline's median (same run)", null, s => s.Median));
         AddColumn(new MaxPerInvocationColumn("Token calls", "Most token-endpoint calls made by one invocation", HerdBenchmarks.MaxTokenCalls, 0));
         AddColumn(new MaxPerInvocationColumn("Non-200", "Most answers other than 200 OK in one invocation", HerdBenchmarks.MaxFailedRequests, 1));
     }
