@@ -4,14 +4,17 @@ using System.Net.Http.Headers;
 
 namespace SessionKit.Benchmarks;
 
-/// <summary>The floor: a handler that sets a fixed, pre-built Authorization header.</summary>
+/// <summary>
+/// The floor: a handler that sets a fixed, pre-built Authorization header (a fresh JWT-shaped token unless one is given, e.g.
+/// by the herd's baseline after its one token call).
+/// </summary>
 internal sealed class FixedHeaderHandler : DelegatingHandler
 {
-    private readonly AuthenticationHeaderValue _header = new("Bearer", Fixtures.NewAccessToken());
+    public AuthenticationHeaderValue Header { get; set; } = new("Bearer", Fixtures.NewAccessToken());
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = _header;
+        request.Headers.Authorization = Header;
         return base.SendAsync(request, cancellationToken);
     }
 }
