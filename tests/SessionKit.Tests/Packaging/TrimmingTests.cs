@@ -8,7 +8,8 @@ namespace SessionKit.Tests.Packaging;
 
 /// <summary>
 /// An app that uses SessionKit (tests/SessionKit.TrimCheck, with the whole SessionKit assembly rooted) publishes trimmed and
-/// self-contained with no trim warning, and its source-generated options validation still works once trimmed.
+/// self-contained with no trim warning, and its source-generated configuration binding and options validation still work once
+/// trimmed.
 /// </summary>
 [TestFixture]
 [Category("Packaging")]
@@ -38,6 +39,7 @@ public sealed class TrimmingTests
             {
                 Assert.That(appExit, Is.Zero, appOutput);
                 Assert.That(appOutput, Does.Contain("rejected: AttemptTimeout").And.Contain("OK SessionKit"));
+                Assert.That(appOutput, Does.Contain("bound: SignOutScope=Global AttemptTimeout=00:00:20 LockTimeout=00:00:05 RefreshMargin=00:00:10 Origins=2"));
             });
         }
         finally
