@@ -4,10 +4,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionKit;
+using SessionKit.Redis;
 
-// Registers SessionKit as an app does, from configuration, and runs its options validation, trimmed: the source-generated
-// binding must read every kind of value (URL, enum, TimeSpan, list) and the source-generated validators must reject a bad value
-// and accept good ones, all without reflection.
+// Registers SessionKit (and the SessionKit.Redis store) as an app does, from configuration, and runs its options validation,
+// trimmed or compiled ahead of time: the source-generated binding must read every kind of value (URL, enum, TimeSpan, list) and
+// the source-generated validators must reject a bad value and accept good ones, all without reflection.
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["SessionKit:GoTrue:AuthUrl"] = "https://example.invalid/auth/v1",
@@ -17,6 +18,8 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["SessionKit:FileStore:LockTimeout"] = "00:00:05",
     ["Api:RefreshMargin"] = "00:00:10",
     ["Api:AllowedOrigins:0"] = "https://files.example.invalid",
+    ["Redis:KeyPrefix"] = "trim:",
+    ["Redis:LockLease"] = "00:00:20",
 }).Build();
 
 var services = new ServiceCollection();
@@ -39,9 +42,11 @@ var store = provider.GetRequiredService<IOptions<FileTokenStoreOptions>>().Value
 var handler = provider.GetRequiredService<IOptionsMonitor<SessionHandlerOptions>>().Get("api");
 configuration["SessionKit:Refresh:AttemptTimeout"] = "00:00:20";
 var valid = new ServiceCollection();
-valid.AddSessionKit(configuration.GetSection("SessionKit"));
+valid.AddSessionKit(configuration.GetSection("SessionKit")).AddRedisStore(configuration.GetSection("Redis"));
 using var validProvider = valid.BuildServiceProvider();
 var options = validProvider.GetRequiredService<IOptions<SessionKitOptions>>().Value;
+var redis = validProvider.GetRequiredService<IOptions<RedisTokenStoreOptions>>().Value;
+Console.WriteLine($"redis: KeyPrefix={redis.KeyPrefix} LockLease={redis.LockLease}");   // the store itself would connect
 Console.WriteLine($"bound: SignOutScope={options.GoTrue!.SignOutScope} AttemptTimeout={options.Refresh.AttemptTimeout} " +
     $"LockTimeout={store.LockTimeout} RefreshMargin={handler.RefreshMargin} Origins={handler.AllowedOrigins.Count}");
 Console.WriteLine("OK " + SessionKitDiagnostics.MeterName);

@@ -110,6 +110,22 @@ public sealed class SessionKitRedisServiceCollectionExtensionsTests : RedisTestB
     }
 
     [Test]
+    public void RedisTokenStoreOptions_EveryTimeSpan_IsRangedByTheTrimSafeAttribute()
+    {
+        var properties = typeof(RedisTokenStoreOptions).GetProperties().Where(p => p.PropertyType == typeof(TimeSpan)).ToList();
+
+        Assert.That(properties, Has.Count.EqualTo(7));
+        Assert.Multiple(() =>
+        {
+            foreach (var property in properties)
+            {
+                var attributes = property.GetCustomAttributes(inherit: true).Select(a => a.GetType().Name).ToList();
+                Assert.That(attributes, Does.Contain("TimeSpanRangeAttribute").And.No.Contain("RangeAttribute"), property.Name);
+            }
+        });
+    }
+
+    [Test]
     public void AddSessionKitRedisStore_NoConnection_ClearMessage()
     {
         var services = new ServiceCollection();
