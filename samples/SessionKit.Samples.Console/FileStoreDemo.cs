@@ -73,8 +73,10 @@ internal static class FileStoreDemo
     private static ServiceProvider BuildServices(string storePath, Uri authUrl, Uri apiUrl)
     {
         var services = new ServiceCollection();
-        services.AddSessionKit(o => o.UseGoTrue(authUrl));
-        services.AddSessionKitFileStore(o => o.Path = storePath);
+        // begin-snippet: file-store
+        services.AddSessionKit(o => o.UseGoTrue(authUrl))
+            .AddFileStore(o => o.Path = storePath);   // or .AddFileStore() for the default path; same as services.AddSessionKitFileStore(...)
+        // end-snippet
         services.AddHttpClient("api", c => c.BaseAddress = apiUrl).AddSessionHandler(o => o.RefreshMargin = TimeSpan.FromSeconds(1));
         return services.BuildServiceProvider();
     }

@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.ComponentModel.DataAnnotations;
+using SessionKit.Internal;
 using SessionKit.Redis.Internal;
 
 namespace SessionKit.Redis;
@@ -25,7 +26,7 @@ public sealed class RedisTokenStoreOptions
     /// Defaults to 30 days. Set it to the refresh token's lifetime on your server: a session nobody used for that long expires
     /// from Redis by itself. Sliding: every rotation starts it again. From 1 minute to 3,650 days.
     /// </value>
-    [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
+    [TimeSpanRange("00:01:00", "3650.00:00:00")]
     public TimeSpan EntryLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Gets or sets how long a tombstone (why a session ended) stays in Redis before it expires.</summary>
@@ -33,7 +34,7 @@ public sealed class RedisTokenStoreOptions
     /// Defaults to 7 days. From 1 second to 3,650 days. A tombstone that expired turns a later <see cref="SessionEndedException"/>
     /// for that key into a <see cref="SessionRequiredException"/>.
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    [TimeSpanRange("00:00:01", "3650.00:00:00")]
     public TimeSpan EndLifetime { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Gets or sets the lease of the per-session refresh lock: how long it outlives an instance that died holding it.</summary>
@@ -41,7 +42,7 @@ public sealed class RedisTokenStoreOptions
     /// Defaults to 10 seconds. The holder renews it every third of the lease while its refresh runs, so a long refresh keeps
     /// it; an instance that crashes holding it blocks the session's refresh for at most this long. From 500 milliseconds to 5 minutes.
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00")]
+    [TimeSpanRange("00:00:00.500", "00:05:00")]
     public TimeSpan LockLease { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets how long to wait for another instance's refresh lock before failing with a transient error.</summary>
@@ -49,7 +50,7 @@ public sealed class RedisTokenStoreOptions
     /// Defaults to 30 seconds. From 10 milliseconds to 10 minutes. The coordinator's <c>RefreshOptions.TotalTimeout</c> bounds
     /// the wait too. Waiters wake when the holder releases the lock or the session changes, not by polling.
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan LockWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -57,12 +58,12 @@ public sealed class RedisTokenStoreOptions
     /// <see cref="Configuration"/> (StackExchange.Redis <c>asyncTimeout</c>/<c>syncTimeout</c>).
     /// </summary>
     /// <value>Defaults to 5 seconds. From 10 milliseconds to 5 minutes. A connection taken from DI keeps its own settings.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    [TimeSpanRange("00:00:00.010", "00:05:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets the connect timeout when the store creates its own connection from <see cref="Configuration"/>.</summary>
     /// <value>Defaults to 5 seconds. From 10 milliseconds to 5 minutes.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:05:00")]
+    [TimeSpanRange("00:00:00.010", "00:05:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -73,7 +74,7 @@ public sealed class RedisTokenStoreOptions
     /// Defaults to 5 seconds; zero tries once. From zero to 5 minutes. When it gives up, the stored session keeps the parent
     /// refresh token, which the next refresh sends again (GoTrue answers a resent parent with the active session).
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan WriteRetryTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets the Redis database number.</summary>

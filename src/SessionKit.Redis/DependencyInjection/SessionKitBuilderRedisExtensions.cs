@@ -1,5 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using Microsoft.Extensions.Configuration;
 using SessionKit.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,19 @@ public static class SessionKitBuilderRedisExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSessionKitRedisStore(configuration);
+        return builder;
+    }
+
+    /// <summary>Uses a <see cref="RedisTokenStore"/> as the store, with its options bound from a configuration section.</summary>
+    /// <param name="builder">The builder returned by <c>AddSessionKit</c>.</param>
+    /// <param name="section">The section holding the <see cref="RedisTokenStoreOptions"/>; see
+    /// <see cref="SessionKitRedisServiceCollectionExtensions.AddSessionKitRedisStore(IServiceCollection, IConfigurationSection)"/>.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    public static SessionKitBuilder AddRedisStore(this SessionKitBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSessionKitRedisStore(section);
         return builder;
     }
 }

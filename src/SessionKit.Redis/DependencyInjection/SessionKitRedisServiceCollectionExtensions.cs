@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,7 +33,35 @@ public static class SessionKitRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<RedisTokenStoreOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<RedisTokenStoreOptions>().Configure(configure);
+        return AddRedisStoreCore(services);
+    }
+
+    /// <summary>
+    /// Uses a <see cref="RedisTokenStore"/> as the <see cref="ITokenStore"/>, with its <see cref="RedisTokenStoreOptions"/> bound
+    /// from a configuration section (for example <c>"SessionKit:Redis"</c> in appsettings.json).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The section holding the options: <c>Configuration</c> (a StackExchange.Redis configuration string;
+    /// without it the <see cref="IConnectionMultiplexer"/> registered in DI is used), <c>KeyPrefix</c>, <c>Database</c>, and the
+    /// lifetimes and timeouts as <see cref="TimeSpan"/> strings (<c>"30.00:00:00"</c>, <c>"00:00:10"</c>).</param>
+    /// <returns>The service collection, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Binding is source-generated (no reflection) and validated when the host starts, like options set in code. The store reads
+    /// its options once, when it is created: a reloaded section takes effect at the next start of the application.
+    /// </remarks>
+    public static IServiceCollection AddSessionKitRedisStore(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<RedisTokenStoreOptions>().Bind(section);
+        return AddRedisStoreCore(services);
+    }
+
+    private static IServiceCollection AddRedisStoreCore(IServiceCollection services)
+    {
+        services.AddOptions<RedisTokenStoreOptions>().ValidateOnStart();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisTokenStoreOptions>, RedisTokenStoreOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisTokenStoreOptions>, RedisTokenStoreOptionsRulesValidator>());

@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public static class SessionKitServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; call <see cref="SessionKitOptions.UseGoTrue"/> or <see cref="SessionKitOptions.UseOAuth2"/>.</param>
-    /// <returns>A builder on which a store and the other packages' extras chain (<see cref="SessionKitBuilder.AddFileStore"/>, ...).</returns>
+    /// <returns>A builder on which a store and the other packages' extras chain (<see cref="SessionKitBuilder.AddFileStore(Action{FileTokenStoreOptions})"/>, ...).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     /// <remarks>
     /// <para>
@@ -45,7 +46,46 @@ public static class SessionKitServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
 
-        services.AddOptions<SessionKitOptions>().Configure(configure).ValidateOnStart();
+        services.AddOptions<SessionKitOptions>().Configure(configure);
+        return AddSessionKitCore(services);
+    }
+
+    /// <summary>
+    /// Registers SessionKit as <see cref="AddSessionKit(IServiceCollection, Action{SessionKitOptions})"/> does, with its
+    /// <see cref="SessionKitOptions"/> bound from a configuration section (for example <c>"SessionKit"</c> in appsettings.json):
+    /// <c>GoTrue</c> or <c>OAuth2</c>, and <c>Refresh</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The section holding the options; its keys are the property names (<c>GoTrue:AuthUrl</c>,
+    /// <c>Refresh:AttemptTimeout</c> as <c>"00:00:15"</c>, enums by name).</param>
+    /// <returns>A builder on which a store and the other packages' extras chain.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="section"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// <para>
+    /// Binding is source-generated (no reflection: trim- and AOT-safe). Values are validated like those set in code: a host fails at
+    /// start with a message naming the field (out of range, missing, not absolute); a value that cannot be converted (a
+    /// <see cref="TimeSpan"/> that does not parse, an unknown enum name) fails there too, with the configuration path in the message.
+    /// Add settings that do not belong in configuration (a secret from a vault) with
+    /// <c>services.Configure&lt;SessionKitOptions&gt;(o =&gt; ...)</c>; it runs after the binding.
+    /// </para>
+    /// <para>
+    /// Reloads: <see cref="IOptionsMonitor{TOptions}"/> sees a changed section, but SessionKit reads these options once, when the
+    /// singletons (the token endpoint client and the <see cref="RefreshCoordinator"/>) are created: a change takes effect at the
+    /// next start of the application.
+    /// </para>
+    /// </remarks>
+    public static SessionKitBuilder AddSessionKit(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+
+        services.AddOptions<SessionKitOptions>().Bind(section);
+        return AddSessionKitCore(services);
+    }
+
+    private static SessionKitBuilder AddSessionKitCore(IServiceCollection services)
+    {
+        services.AddOptions<SessionKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
         if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<SessionKitOptions>) && d.ImplementationInstance is TokenEndpointConfiguredValidator))

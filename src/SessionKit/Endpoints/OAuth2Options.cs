@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.ComponentModel.DataAnnotations;
+using SessionKit.Internal;
 
 namespace SessionKit;
 
@@ -50,7 +51,7 @@ public sealed class OAuth2Options
 
     /// <summary>Gets or sets the server's reuse leeway: how long after its first use a refresh token is still accepted. Used with <see cref="SessionKit.RefreshTokenReuse.Leeway"/>.</summary>
     /// <value>Defaults to 30 seconds (OpenIddict's default). Set it to your server's value, never longer.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the largest response body read from the server, in bytes. Larger bodies are treated as transient failures.</summary>

@@ -22,7 +22,7 @@ public sealed class SessionHandlerOptions
 
     /// <summary>Gets or sets how long before expiry the handler refreshes the access token.</summary>
     /// <value>Defaults to 30 seconds, capped at half the token lifetime so short-lived tokens are not refreshed on every request.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    [TimeSpanRange("00:00:00", "1.00:00:00")]
     public TimeSpan RefreshMargin { get; set; } = RefreshDefaults.RefreshMargin;
 
     /// <summary>Gets the origins (scheme, host and port) that receive the access token. Requests to any other origin go out without it.</summary>

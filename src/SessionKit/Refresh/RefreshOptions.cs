@@ -26,7 +26,7 @@ public sealed class RefreshOptions
 {
     /// <summary>Gets or sets the timeout of one call to the token endpoint.</summary>
     /// <value>Defaults to 15 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan AttemptTimeout { get; set; } = RefreshDefaults.AttemptTimeout;
 
     /// <summary>Gets or sets how many times a transient failure is retried.</summary>
@@ -36,12 +36,12 @@ public sealed class RefreshOptions
 
     /// <summary>Gets or sets the base delay of the exponential, jittered backoff between attempts.</summary>
     /// <value>Defaults to 500 milliseconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = RefreshDefaults.RetryBaseDelay;
 
     /// <summary>Gets or sets the longest delay between attempts. A server <c>Retry-After</c> longer than this ends the retries.</summary>
     /// <value>Defaults to 10 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = RefreshDefaults.MaxRetryDelay;
 
     /// <summary>
@@ -63,12 +63,12 @@ public sealed class RefreshOptions
 
     /// <summary>Gets or sets the window over which failures are sampled.</summary>
     /// <value>Defaults to 60 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    [TimeSpanRange("00:00:00.500", "01:00:00")]
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = RefreshDefaults.CircuitBreakerSamplingDuration;
 
     /// <summary>Gets or sets how long the circuit stays open before one trial call is let through.</summary>
     /// <value>Defaults to 30 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    [TimeSpanRange("00:00:00.500", "01:00:00")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = RefreshDefaults.CircuitBreakerBreakDuration;
 
     /// <summary>
@@ -77,7 +77,7 @@ public sealed class RefreshOptions
     /// stops refresh loops (an API that rejects every token, code that refreshes in a loop).
     /// </summary>
     /// <value>Defaults to 2 seconds, capped at half the token lifetime. <see cref="TimeSpan.Zero"/> disables the guard.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan MinimumRefreshInterval { get; set; } = RefreshDefaults.MinimumRefreshInterval;
 
     /// <summary>
@@ -89,11 +89,11 @@ public sealed class RefreshOptions
     /// Defaults to <see langword="null"/>: <see cref="AttemptTimeout"/>, so the first request had at least twice the attempt
     /// timeout to finish. Not applied to GoTrue (its parent rule makes an early resend harmless); strict servers never get a resend.
     /// </value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [TimeSpanRange("00:00:00", "00:10:00")]
     public TimeSpan? SettleDelay { get; set; }
 
     /// <summary>Gets or sets the budget for one refresh, all attempts and delays included.</summary>
     /// <value>Defaults to 60 seconds.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan TotalTimeout { get; set; } = RefreshDefaults.TotalTimeout;
 }

@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,77 @@ public sealed class SessionKitRedisServiceCollectionExtensionsTests : RedisTestB
         await store.SetAsync("k", Sessions.Make(), CancellationToken.None);
 
         Assert.That(await store.GetAsync("k", CancellationToken.None), Is.Not.Null);
+    }
+
+    [Test]
+    public void AddRedisStore_SectionWithEveryOption_BindsEachValue()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SessionKit:GoTrue:AuthUrl"] = "http://127.0.0.1:1/auth/v1",
+            ["SessionKit:Redis:KeyPrefix"] = "my-app:sessions:",
+            ["SessionKit:Redis:EntryLifetime"] = "14.00:00:00",
+            ["SessionKit:Redis:EndLifetime"] = "2.00:00:00",
+            ["SessionKit:Redis:LockLease"] = "00:00:20",
+            ["SessionKit:Redis:LockWaitTimeout"] = "00:00:40",
+            ["SessionKit:Redis:OperationTimeout"] = "00:00:03",
+            ["SessionKit:Redis:ConnectTimeout"] = "00:00:04",
+            ["SessionKit:Redis:WriteRetryTimeout"] = "00:00:06",
+            ["SessionKit:Redis:Database"] = "3",
+            ["SessionKit:Redis:Configuration"] = "redis1:6379,redis2:6379",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSessionKit(configuration.GetSection("SessionKit")).AddRedisStore(configuration.GetSection("SessionKit:Redis"));
+        using var provider = services.BuildServiceProvider();
+
+        var sut = provider.GetRequiredService<IOptions<RedisTokenStoreOptions>>().Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sut.KeyPrefix, Is.EqualTo("my-app:sessions:"));
+            Assert.That(sut.EntryLifetime, Is.EqualTo(TimeSpan.FromDays(14)));
+            Assert.That(sut.EndLifetime, Is.EqualTo(TimeSpan.FromDays(2)));
+            Assert.That(sut.LockLease, Is.EqualTo(TimeSpan.FromSeconds(20)));
+            Assert.That(sut.LockWaitTimeout, Is.EqualTo(TimeSpan.FromSeconds(40)));
+            Assert.That(sut.OperationTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
+            Assert.That(sut.ConnectTimeout, Is.EqualTo(TimeSpan.FromSeconds(4)));
+            Assert.That(sut.WriteRetryTimeout, Is.EqualTo(TimeSpan.FromSeconds(6)));
+            Assert.That(sut.Database, Is.EqualTo(3));
+            Assert.That(sut.Configuration, Is.EqualTo("redis1:6379,redis2:6379"));
+        });
+    }
+
+    [TestCase("EntryLifetime", "00:00:10", "EntryLifetime")]
+    [TestCase("KeyPrefix", "app:{x}:", "KeyPrefix")]
+    [TestCase("Database", "16", "Database")]
+    public void AddRedisStore_SectionValueOutOfRange_HostStartFailsNamingTheField(string key, string value, string message)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Redis:" + key] = value });
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(Keys);
+        builder.Services.AddSessionKit(o => o.UseGoTrue(new Uri("http://127.0.0.1:1/auth/v1")))
+            .AddRedisStore(builder.Configuration.GetSection("Redis"));
+        using var host = builder.Build();
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain(message));
+    }
+
+    [Test]
+    public void RedisTokenStoreOptions_EveryTimeSpan_IsRangedByTheTrimSafeAttribute()
+    {
+        var properties = typeof(RedisTokenStoreOptions).GetProperties().Where(p => p.PropertyType == typeof(TimeSpan)).ToList();
+
+        Assert.That(properties, Has.Count.EqualTo(7));
+        Assert.Multiple(() =>
+        {
+            foreach (var property in properties)
+            {
+                var attributes = property.GetCustomAttributes(inherit: true).Select(a => a.GetType().Name).ToList();
+                Assert.That(attributes, Does.Contain("TimeSpanRangeAttribute").And.No.Contain("RangeAttribute"), property.Name);
+            }
+        });
     }
 
     [Test]

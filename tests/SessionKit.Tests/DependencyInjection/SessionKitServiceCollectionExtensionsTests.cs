@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -185,8 +186,12 @@ public sealed class SessionKitServiceCollectionExtensionsTests
     public void AddSessionKit_NullArguments_Throw()
     {
         Assert.Throws<ArgumentNullException>(() => SessionKitServiceCollectionExtensions.AddSessionKit(null!, _ => { }));
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddSessionKit(null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddSessionKit((Action<SessionKitOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddSessionKit((IConfigurationSection)null!));
         Assert.Throws<ArgumentNullException>(() => SessionKitHttpClientBuilderExtensions.AddSessionHandler(null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddHttpClient("api").AddSessionHandler((IConfigurationSection)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddHttpClient("api").AddSessionHandler((Action<SessionHandlerOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddSessionKitFileStore((IConfigurationSection)null!));
     }
 
     private static IHost BuildHost(Action<IServiceCollection> configure)

@@ -2,6 +2,7 @@
 
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using SessionKit.Internal;
 
 namespace SessionKit;
 
@@ -22,7 +23,7 @@ public sealed class FileTokenStoreOptions
 
     /// <summary>Gets or sets how long to wait for another process's lock on the store before giving up.</summary>
     /// <value>Defaults to 30 seconds: longer than one refresh with its retries usually takes.</value>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the identity a store file is bound to (this machine and user when null); tests play others with it.</summary>
