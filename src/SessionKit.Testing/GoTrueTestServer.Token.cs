@@ -182,7 +182,7 @@ public sealed partial class GoTrueTestServer
         var now = Now;
         var payload = new Dictionary<string, object>
         {
-            ["iss"] = AuthUrl.AbsoluteUri,
+            ["iss"] = Issuer,
             ["sub"] = session.User.Id,
             ["aud"] = "authenticated",
             ["iat"] = now.ToUnixTimeSeconds(),

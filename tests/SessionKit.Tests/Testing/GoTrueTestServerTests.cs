@@ -3,6 +3,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Testing;
 
@@ -290,6 +293,67 @@ public sealed class GoTrueTestServerTests
             Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(body.GetProperty("error").GetString(), Is.EqualTo("invalid_grant"));
             Assert.That(body.GetProperty("error_description").GetString(), Is.EqualTo("Invalid Refresh Token: Refresh Token Not Found"));
+        });
+    }
+
+    [Test]
+    public async Task MapEndpoints_OnAnAppsOwnKestrel_SignsInRefreshesAndServesTheApiOnThatOrigin()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.MapGet("/app", () => "the app");
+        var sut = GoTrueTestServer.Create(new GoTrueTestServerOptions { AccessTokenLifetime = TimeSpan.FromMinutes(5) });
+        sut.AddUser(Email, "pw-1");
+        sut.MapEndpoints(app);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/") };
+
+        using var signIn = await http.PostAsync(
+            "auth/v1/token?grant_type=password",
+            new StringContent(JsonSerializer.Serialize(new { email = Email, password = "pw-1" }), Encoding.UTF8, "application/json"));
+        var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()).RootElement.Clone();
+        var (refreshStatus, refreshed, _) = await PostRefreshAsync(session.GetProperty("refresh_token").GetString()!, http: http);
+        using var api = new HttpRequestMessage(HttpMethod.Get, "api/me");
+        api.Headers.Authorization = new("Bearer", refreshed.GetProperty("access_token").GetString());
+        using var apiResponse = await http.SendAsync(api);
+        var appPage = await http.GetStringAsync("app");
+        await app.StopAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(refreshStatus, Is.EqualTo(HttpStatusCode.OK), refreshed.GetRawText());
+            Assert.That(refreshed.GetProperty("refresh_token").GetString(), Is.Not.EqualTo(session.GetProperty("refresh_token").GetString()));
+            Assert.That(apiResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(appPage, Is.EqualTo("the app"));
+            Assert.That(sut.BaseAddress, Is.EqualTo(http.BaseAddress));
+            Assert.That(sut.Counters.PasswordGrants, Is.EqualTo(1));
+            Assert.That(sut.Counters.RefreshSuccesses, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Counters_DelayedRefresh_CountsOneInFlightUntilDecided()
+    {
+        var token = _sut.IssueSession(Email).RefreshToken;
+        _sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromMilliseconds(500)));
+
+        var refresh = PostRefreshAsync(token);
+        while (_sut.Counters.RefreshesInFlight == 0 && !refresh.IsCompleted)
+        {
+            await Task.Delay(5); // polls the counter the delay fault holds up for 500 ms
+        }
+
+        var during = _sut.Counters.RefreshesInFlight;
+        var (status, _, _) = await refresh;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(during, Is.EqualTo(1));
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(_sut.Counters.RefreshesInFlight, Is.Zero);
         });
     }
 
