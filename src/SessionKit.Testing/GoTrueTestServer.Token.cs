@@ -97,6 +97,9 @@ public sealed partial class GoTrueTestServer
                 case TokenEndpointFaultKind.Delay:
                     await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
                     break;
+                case TokenEndpointFaultKind.DelayPastDisconnect:
+                    await Task.Delay(fault.Delay, CancellationToken.None).ConfigureAwait(false);
+                    break;
                 case TokenEndpointFaultKind.Status:
                     if (fault.RetryAfter is { } retryAfter)
                     {
@@ -130,7 +133,12 @@ public sealed partial class GoTrueTestServer
         }
 
         Counters.RefreshSuccess();
-        if (fault is null || fault.Kind == TokenEndpointFaultKind.Delay)
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while a DelayPastDisconnect held the request: nobody to answer
+        }
+
+        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayPastDisconnect)
         {
             await WriteSessionAsync(response, result.Issued).ConfigureAwait(false);
             return;

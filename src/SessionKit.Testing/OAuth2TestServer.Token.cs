@@ -92,7 +92,7 @@ public sealed partial class OAuth2TestServer
             Counters.FaultApplied();
             switch (fault.Kind)
             {
-                case TokenEndpointFaultKind.Delay:
+                case TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayPastDisconnect:
                     // Not cut short by the client's abort: a busy server finishes what it started.
                     await Task.Delay(fault.Delay, TimeProvider.System).ConfigureAwait(false);
                     break;
@@ -133,7 +133,7 @@ public sealed partial class OAuth2TestServer
         }
 
         Counters.RefreshSuccess();
-        if (fault is null || fault.Kind == TokenEndpointFaultKind.Delay)
+        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayPastDisconnect)
         {
             await WriteTokensAsync(response, result.Issued).ConfigureAwait(false);
             return;

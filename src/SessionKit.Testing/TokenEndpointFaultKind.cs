@@ -34,4 +34,7 @@ public enum TokenEndpointFaultKind
 
     /// <summary>A delay before normal processing.</summary>
     Delay = 9,
+
+    /// <summary>A delay before normal processing that a client disconnect does not cut short.</summary>
+    DelayPastDisconnect = 10,
 }

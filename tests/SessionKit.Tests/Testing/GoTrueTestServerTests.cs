@@ -1,5 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -357,6 +358,38 @@ public sealed class GoTrueTestServerTests
         });
     }
 
+    [Test]
+    public async Task RefreshFault_DelayedPastDisconnect_RotatesForTheClientThatLeftAndTheParentStillWorks(CancellationToken cancellationToken)
+    {
+        var issued = _sut.IssueSession(Email);
+        _sut.EnqueueRefreshFault(TokenEndpointFault.DelayedPastDisconnect(TimeSpan.FromSeconds(1)));
+        using var gone = new CancellationTokenSource();
+
+        var abandoned = PostRefreshAsync(issued.RefreshToken, cancellationToken: gone.Token);
+        while (_sut.Counters.RefreshesInFlight == 0)
+        {
+            await Task.Delay(5, cancellationToken); // polls the counter the delay fault holds up for 1 s
+        }
+
+        await gone.CancelAsync();
+        Assert.That(async () => await abandoned, Throws.InstanceOf<OperationCanceledException>());
+        var deadline = Stopwatch.StartNew();
+        while (_sut.Counters.RefreshSuccesses == 0 && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(5, cancellationToken); // the server finishes the abandoned refresh on its own
+        }
+
+        Assert.That(_sut.Counters.RefreshSuccesses, Is.EqualTo(1), "the server completed the refresh of the client that left");
+        var rotatedForNobody = _sut.ActiveRefreshToken(issued.SessionId);
+        var parent = await RefreshOkAsync(issued.RefreshToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rotatedForNobody, Is.Not.EqualTo(issued.RefreshToken));
+            Assert.That(parent, Is.EqualTo(rotatedForNobody), "the parent of the active token gets the active token");
+        });
+    }
+
     private static async Task<GoTrueTestServer> CreateSut(GoTrueTestServerOptions options)
     {
         var server = await GoTrueTestServer.StartAsync(options);
@@ -372,7 +405,7 @@ public sealed class GoTrueTestServerTests
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body, System.Net.Http.Headers.HttpResponseHeaders Headers)> PostRefreshAsync(
-        string token, bool versioned = false, HttpClient? http = null)
+        string token, bool versioned = false, HttpClient? http = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "auth/v1/token?grant_type=refresh_token")
         {
@@ -383,8 +416,8 @@ public sealed class GoTrueTestServerTests
             request.Headers.Add("X-Supabase-Api-Version", "2024-01-01");
         }
 
-        var response = await (http ?? _http).SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var response = await (http ?? _http).SendAsync(request, cancellationToken);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
         return (response.StatusCode, body, response.Headers);
     }
 }
