@@ -385,7 +385,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
             {
                 _signals.Leave(sessionKey, signal);
                 throw new TimeoutException(
-                    $"The refresh lock of session '{sessionKey}' was held by another instance for longer than LockWaitTimeout ({_options.LockWaitTimeout}). The session is kept.");
+                    $"The session's refresh lock was held by another instance for longer than LockWaitTimeout ({_options.LockWaitTimeout}). The session is kept.");
             }
 
             if (!logged)
@@ -567,8 +567,8 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
 
         var keptAside = moved ? quarantineKey : null;
         RedisLog.EntryUnusable(_logger, redisKey, problem, why, keptAside);
-        var where = moved ? $"It was kept aside under '{quarantineKey}' for inspection" : "It was left in place";
-        return new TokenStoreException(problem, redisKey, keptAside, $"The session stored in Redis under '{redisKey}' is unusable: {why}. {where}; sign in again.", cause)
+        var where = moved ? "It was kept aside under the key named in KeptAsidePath for inspection" : "It was left in place";
+        return new TokenStoreException(problem, redisKey, keptAside, $"The session stored in Redis is unusable: {why}. {where}; sign in again.", cause)
         {
             SessionKey = key,
         };

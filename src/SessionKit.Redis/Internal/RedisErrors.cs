@@ -25,7 +25,7 @@ internal static class RedisErrors
         exception is RedisServerException server && server.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal);
 
     public static TokenStoreException Unavailable(string sessionKey, string redisKey, string operation, Exception cause) =>
-        new(TokenStoreProblem.Unavailable, redisKey, null, $"Redis is unavailable ({operation} of session '{sessionKey}': {cause.GetType().Name}). The session is kept; retry later.", cause)
+        new(TokenStoreProblem.Unavailable, redisKey, null, $"Redis is unavailable ({operation}: {cause.GetType().Name}). The session is kept; retry later.", cause)
         {
             SessionKey = sessionKey,
         };

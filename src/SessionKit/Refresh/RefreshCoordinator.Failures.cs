@@ -21,7 +21,7 @@ public sealed partial class RefreshCoordinator
 
         if (string.IsNullOrEmpty(current.RefreshToken))
         {
-            throw new SessionRefreshException($"Session '{sessionKey}' has no refresh token and cannot be refreshed; sign in again.") { SessionKey = sessionKey };
+            throw new SessionRefreshException("The session has no refresh token and cannot be refreshed; sign in again.") { SessionKey = sessionKey };
         }
 
         Log.RefreshStarting(_logger, sessionKey, current.Version);
@@ -70,7 +70,7 @@ public sealed partial class RefreshCoordinator
                     : outcome.IsAmbiguous && _refresher.RefreshTokenReuseWindow != Timeout.InfiniteTimeSpan
                         ? "The request may have reached the server, which does not forgive a second use of the refresh token, so it was not sent again; the session is kept and the next attempt finds out whether it is still valid."
                         : "The session is kept; the next attempt sends the same refresh token.";
-                throw new SessionRefreshException($"Session '{sessionKey}' could not be refreshed: {description}. {followUp}", outcome.Exception)
+                throw new SessionRefreshException($"The session could not be refreshed: {description}. {followUp}", outcome.Exception)
                 {
                     SessionKey = sessionKey,
                     IsTransient = true,
@@ -83,8 +83,8 @@ public sealed partial class RefreshCoordinator
                 var fault = Redact(outcome.Description, current);
                 Log.RefreshFaulted(_logger, sessionKey, outcome.StatusCode, outcome.ErrorCode, fault);
                 throw new SessionRefreshException(outcome.Session is not null
-                    ? $"The token endpoint refreshed session '{sessionKey}' but its answer cannot be used (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {fault}. Check the server and client configuration; the rotated session was stored."
-                    : $"The token endpoint refused to refresh session '{sessionKey}' (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, code {outcome.ErrorCode ?? "none"}): {fault}. Check the client configuration (URL, API key, client id and secret); the session is kept.")
+                    ? $"The token endpoint refreshed the session but its answer cannot be used (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}): {fault}. Check the server and client configuration; the rotated session was stored."
+                    : $"The token endpoint refused to refresh the session (status {outcome.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, code {outcome.ErrorCode ?? "none"}): {fault}. Check the client configuration (URL, API key, client id and secret); the session is kept.")
                 {
                     SessionKey = sessionKey,
                     IsTransient = false,

@@ -99,7 +99,7 @@ public sealed partial class RefreshCoordinator
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
-                throw new SessionRefreshException($"Session '{sessionKey}' could not be refreshed: another process held the store's refresh lock too long. The session is kept.", ex)
+                throw new SessionRefreshException("The session could not be refreshed: another process held the store's refresh lock too long. The session is kept.", ex)
                 {
                     SessionKey = sessionKey,
                     IsTransient = true,

@@ -185,8 +185,35 @@ public sealed partial class RefreshCoordinator : IDisposable
     {
         var end = await Store.GetEndAsync(sessionKey, cancellationToken).ConfigureAwait(false);
         return end is null
-            ? new SessionRequiredException($"No session is stored under '{sessionKey}'; sign in first.") { SessionKey = sessionKey }
+            ? new SessionRequiredException("No session is stored under the key; sign in first.") { SessionKey = sessionKey }
             : ReportEnd(sessionKey, end);
+    }
+
+    /// <summary>
+    /// Looks for an end of <paramref name="sessionKey"/> that another holder of the store wrote (another tab, process or instance)
+    /// and, the first time this coordinator sees it, raises <see cref="SessionEnded"/>. For stores that learn of changes made
+    /// elsewhere (a browser <c>storage</c> event, a pub/sub message), so the app leaves at once rather than on its next request.
+    /// </summary>
+    /// <param name="sessionKey">The session key.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The end, or <see langword="null"/> when the key holds a session, or nothing.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sessionKey"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TokenStoreException">The store could not be read.</exception>
+    public async ValueTask<SessionEnd?> CheckForEndAsync(string sessionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sessionKey);
+        if (await Store.GetAsync(sessionKey, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        var end = await Store.GetEndAsync(sessionKey, cancellationToken).ConfigureAwait(false);
+        if (end is not null)
+        {
+            _ = ReportEnd(sessionKey, end);
+        }
+
+        return end;
     }
 
     /// <summary>Stores a session obtained by a sign-in, replacing any tombstone of the key.</summary>

@@ -77,6 +77,48 @@ public sealed class SecretRedactionTests
     }
 
     [Test]
+    public async Task PersonalSessionKey_EveryFailure_KeyNeverInAnExceptionMessageOrMetric()
+    {
+        // Session keys derived from users are personal data: exceptions carry the key in their SessionKey property, for the
+        // app to use, and never in their message (which ends up in logs and crash reports).
+        const string personalKey = "user:margaret@example.test";
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 1, 10, 0, 0, TimeSpan.Zero));
+        await using var server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions { TimeProvider = time, ReuseInterval = TimeSpan.Zero });
+        server.AddUser(Email, "pw-margaret");
+        var tags = new ConcurrentBag<string>();
+        using var listener = ListenToSessionKitMetrics(tags);
+        using var sut = new Harness(server, timeProvider: time, refreshOptions: new RefreshOptions { RetryBaseDelay = TimeSpan.Zero, MaxRetryAttempts = 0 });
+        var client = sut.Client.ForKey(personalKey);
+        var errors = new List<Exception>();
+
+        errors.Add(Assert.ThrowsAsync<SessionRequiredException>(() => client.RefreshAsync())!);
+        await client.SetSessionAsync(new Session { AccessToken = "opaque", ExpiresAt = time.GetUtcNow().AddHours(1) });
+        errors.Add(Assert.ThrowsAsync<SessionRefreshException>(() => client.RefreshAsync())!);
+        var signedIn = await sut.SignInDirectAsync(Email, personalKey);
+        server.EnqueueRefreshFault(TokenEndpointFault.Status(503), 10);
+        errors.Add(Assert.ThrowsAsync<SessionRefreshException>(() => client.RefreshAsync())!);
+        server.ClearFaults();
+        await client.RefreshAsync();
+        await client.RefreshAsync();
+        await client.SetSessionAsync(signedIn);
+        time.Advance(TimeSpan.FromSeconds(1));
+        errors.Add(Assert.ThrowsAsync<SessionEndedException>(() => client.RefreshAsync())!);
+        errors.Add(Assert.ThrowsAsync<SessionEndedException>(() => client.GetAccessTokenAsync())!);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors.Select(e => e.GetType().Name), Is.EqualTo(new[] { "SessionRequiredException", "SessionRefreshException", "SessionRefreshException", "SessionEndedException", "SessionEndedException" }));
+            foreach (var error in errors)
+            {
+                Assert.That(((SessionKitException)error).SessionKey, Is.EqualTo(personalKey), "the key is on the exception, for the app");
+                Assert.That(error.Message, Does.Not.Contain("margaret"), error.GetType().Name);
+            }
+
+            Assert.That(tags, Has.None.Contains("margaret"));
+        });
+    }
+
+    [Test]
     public void ToString_SessionAndOutcome_ShowNoToken()
     {
         var session = new Session { AccessToken = TestJwt.Create("u-9"), RefreshToken = "supersecretrt", ExpiresAt = DateTimeOffset.UnixEpoch };
