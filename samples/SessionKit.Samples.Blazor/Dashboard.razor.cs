@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components;
+using SessionKit.Browser;
 
 namespace SessionKit.Samples.Blazor;
 
@@ -15,6 +16,7 @@ public sealed partial class Dashboard
 {
     private readonly CancellationTokenSource _disposed = new();
     private Phase _phase = Phase.Loading;
+    private long _phaseSince;
     private string _email = DemoSettings.DemoEmail;
     private string _password = DemoSettings.DemoPassword;
     private bool _busy;
@@ -45,6 +47,9 @@ public sealed partial class Dashboard
     private TabActivity Activity { get; set; } = null!;
 
     [Inject]
+    private BrowserTokenStore Store { get; set; } = null!;
+
+    [Inject]
     private DemoSettings Settings { get; set; } = null!;
 
     [Inject]
@@ -64,7 +69,7 @@ public sealed partial class Dashboard
         _ => "Loading…",
     };
 
-    private string StoreText => Settings.Storage + (Settings.UseWebLocks ? string.Empty : ", no Web Locks");
+    private string StoreText => $"{Store.Storage.ToString().ToLowerInvariant()} storage, {(Store.UsesWebLocks ? "Web Locks" : "lease lock")}";
 
     private string ExpiresInText => _expiresAt is { } at
         ? Math.Max(0, (at - Time.GetUtcNow()).TotalSeconds).ToString("0.0 s", CultureInfo.InvariantCulture)
@@ -84,6 +89,7 @@ public sealed partial class Dashboard
     {
         Session.SessionEnded -= OnSessionEnded;
         Session.SessionRefreshed -= OnSessionRefreshed;
+        Store.SessionChanged -= OnStoreChanged;
         Activity.Changed -= OnActivityChanged;
         await _disposed.CancelAsync();
         StopPolling();
@@ -95,13 +101,14 @@ public sealed partial class Dashboard
     {
         Session.SessionEnded += OnSessionEnded;
         Session.SessionRefreshed += OnSessionRefreshed;
+        Store.SessionChanged += OnStoreChanged;
         Activity.Changed += OnActivityChanged;
 
         // Another tab may have signed in already: its session is in the shared store.
         var session = await Session.GetSessionAsync(_disposed.Token);
         if (session is null)
         {
-            _phase = Phase.SignedOut;
+            SetPhase(Phase.SignedOut);
             return;
         }
 
@@ -220,16 +227,25 @@ public sealed partial class Dashboard
         }
     }
 
+    private void SetPhase(Phase phase)
+    {
+        if (_phase != phase)
+        {
+            _phase = phase;
+            _phaseSince = Time.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+    }
+
     private void ShowSession(Session session)
     {
-        _phase = Phase.SignedIn;
+        SetPhase(Phase.SignedIn);
         _version = session.Version;
         _expiresAt = session.ExpiresAt;
     }
 
     private void ShowSignedOut()
     {
-        _phase = Phase.SignedOut;
+        SetPhase(Phase.SignedOut);
         _version = null;
         _expiresAt = null;
         StopPolling();
@@ -247,6 +263,25 @@ public sealed partial class Dashboard
         // Raised by this tab's coordinator, so this tab wrote the rotated session.
         Activity.Written(Activity.TabId);
         ShowSession(e.Session);
+        StateHasChanged();
+    });
+
+    private void OnStoreChanged(object? sender, BrowserSessionChangedEventArgs e) => _ = InvokeAsync(async () =>
+    {
+        if (e.Version is null)
+        {
+            return; // an end raises SessionEnded in every tab; a removal shows at the next poll
+        }
+
+        Activity.Written(e.WriterTabId);
+        if (_phase != Phase.SignedIn && await Session.GetSessionAsync(_disposed.Token) is { } session)
+        {
+            // Signed in in another tab: this one follows.
+            _end = null;
+            ShowSession(session);
+            StartPolling();
+        }
+
         StateHasChanged();
     });
 

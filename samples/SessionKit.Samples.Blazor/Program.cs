@@ -2,6 +2,7 @@
 
 using System.Runtime.Versioning;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using SessionKit.Browser;
 using SessionKit.Samples.Blazor;
 
 [assembly: SupportedOSPlatform("browser")]
@@ -15,7 +16,19 @@ var settings = DemoSettings.FromPage();
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton<TabActivity>();
 
-builder.Services.AddSessionKit(o => o.UseGoTrue(new Uri(origin, "auth/v1"), DemoSettings.ApiKey));
+// One session for every tab of this browser: stored in localStorage (or as ?storage= says), refreshed under a Web Lock
+// (or, with ?weblocks=off, the storage-lease fallback), and every change seen by every tab.
+builder.Services.AddSessionKit(o => o.UseGoTrue(new Uri(origin, "auth/v1"), DemoSettings.ApiKey))
+    .AddBrowserStore(o =>
+    {
+        o.Storage = settings.Storage switch
+        {
+            "session" => BrowserStorageKind.Session,
+            "memory" => BrowserStorageKind.Memory,
+            _ => BrowserStorageKind.Local,
+        };
+        o.UseWebLocks = settings.UseWebLocks;
+    });
 builder.Services.AddHttpClient("api", c => c.BaseAddress = new Uri(origin, "api/"))
     .AddSessionHandler();
 
@@ -24,4 +37,9 @@ builder.Services.AddHttpClient(SessionKitServiceCollectionExtensions.TokenEndpoi
     .AddHttpMessageHandler(sp => new TokenCallWatcher(sp.GetRequiredService<TabActivity>()));
 
 var host = builder.Build();
+
+// Cross-tab sync starts before the first render, so the page sees the session another tab already signed in.
+await host.Services.StartSessionKitBrowserAsync();
+host.Services.GetRequiredService<TabActivity>().TabId = host.Services.GetRequiredService<BrowserTokenStore>().TabId;
+
 await host.RunAsync();
