@@ -33,6 +33,21 @@ internal sealed class SamplePage(HeadlessChromium browser, Uri baseAddress)
         browser.Until(_ => browser.Attribute("status", "data-state") == state, timeout, $"tab state '{state}'");
     }
 
+    /// <summary>Opens <paramref name="count"/> tabs, signs in in the first, and waits until every tab shows the shared session.</summary>
+    public List<string> OpenSignedIn(int count, string query = "?poll=200")
+    {
+        var tabs = new List<string> { Open(query) };
+        SignIn(tabs[0]);
+        for (var i = 1; i < count; i++)
+        {
+            var tab = Open(query);
+            WaitFor(tab, "signed-in", TimeSpan.FromSeconds(5));
+            tabs.Add(tab);
+        }
+
+        return tabs;
+    }
+
     public TabView Read(string tab)
     {
         browser.Switch(tab);
@@ -45,6 +60,7 @@ internal sealed class SamplePage(HeadlessChromium browser, Uri baseAddress)
             Optional("api-401") ?? 0,
             Optional("api-errors") ?? 0,
             Optional("tab-refreshes") ?? 0,
+            browser.Attribute("refreshing", "hidden") is null && browser.Text("refreshing") is not null,
             browser.Attribute("end-reason", "data-reason"));
     }
 

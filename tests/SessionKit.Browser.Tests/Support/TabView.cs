@@ -11,8 +11,9 @@ namespace SessionKit.Browser.Tests.Support;
 /// <param name="Api401">API calls answered 401.</param>
 /// <param name="ApiErrors">API calls that failed otherwise.</param>
 /// <param name="RefreshesSent">Refresh requests this tab sent to the token endpoint.</param>
+/// <param name="Refreshing">Whether this tab is waiting for the token endpoint's answer to a refresh.</param>
 /// <param name="EndReason">Why the session ended, once it has.</param>
-internal sealed record TabView(string State, long Since, string TabId, long? Version, long ApiOk, long Api401, long ApiErrors, long RefreshesSent, string? EndReason)
+internal sealed record TabView(string State, long Since, string TabId, long? Version, long ApiOk, long Api401, long ApiErrors, long RefreshesSent, bool Refreshing, string? EndReason)
 {
     public override string ToString() =>
         $"tab {TabId}: {State}, version {Version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}, API ok {ApiOk} / 401 {Api401} / errors {ApiErrors}, refreshes sent {RefreshesSent}"
