@@ -46,12 +46,12 @@ internal static class DemoControl
             return Results.NoContent();
         });
 
-        // The next refresh waits this long before the server processes it. With pastDisconnect=true the server finishes
-        // (and rotates) even if the client went away meanwhile, as a server that commits before it notices would.
-        group.MapPost("/faults/delay", (int ms, bool? pastDisconnect) =>
+        // The next refresh waits this long before the server processes it; with afterRotating=true the server rotates at once
+        // and holds the answer instead (a client that leaves meanwhile never gets the rotated token).
+        group.MapPost("/faults/delay", (int ms, bool? afterRotating) =>
         {
             var delay = TimeSpan.FromMilliseconds(ms);
-            server.EnqueueRefreshFault(pastDisconnect == true ? TokenEndpointFault.DelayedPastDisconnect(delay) : TokenEndpointFault.Delayed(delay));
+            server.EnqueueRefreshFault(afterRotating == true ? TokenEndpointFault.DelayedAnswer(delay) : TokenEndpointFault.Delayed(delay));
             return Results.NoContent();
         });
     }

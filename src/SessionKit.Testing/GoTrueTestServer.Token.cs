@@ -97,9 +97,6 @@ public sealed partial class GoTrueTestServer
                 case TokenEndpointFaultKind.Delay:
                     await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
                     break;
-                case TokenEndpointFaultKind.DelayPastDisconnect:
-                    await Task.Delay(fault.Delay, CancellationToken.None).ConfigureAwait(false);
-                    break;
                 case TokenEndpointFaultKind.Status:
                     if (fault.RetryAfter is { } retryAfter)
                     {
@@ -133,12 +130,19 @@ public sealed partial class GoTrueTestServer
         }
 
         Counters.RefreshSuccess();
-        if (context.RequestAborted.IsCancellationRequested)
+        if (fault?.Kind == TokenEndpointFaultKind.DelayAfterRotating)
         {
-            return; // the client left while a DelayPastDisconnect held the request: nobody to answer
+            try
+            {
+                await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client left: the rotated token is never delivered (the lost response)
+            }
         }
 
-        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayPastDisconnect)
+        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayAfterRotating)
         {
             await WriteSessionAsync(response, result.Issued).ConfigureAwait(false);
             return;

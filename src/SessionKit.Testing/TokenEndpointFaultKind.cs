@@ -35,6 +35,6 @@ public enum TokenEndpointFaultKind
     /// <summary>A delay before normal processing.</summary>
     Delay = 9,
 
-    /// <summary>A delay before normal processing that a client disconnect does not cut short.</summary>
-    DelayPastDisconnect = 10,
+    /// <summary>Rotated, then a delay before the answer.</summary>
+    DelayAfterRotating = 10,
 }

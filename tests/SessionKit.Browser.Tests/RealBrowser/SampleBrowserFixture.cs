@@ -39,12 +39,18 @@ public abstract class SampleBrowserFixture
     }
 
     [TearDown]
-    public void StopBrowser()
+    public async Task StopBrowser()
     {
-        Browser.Dispose();
-        if (TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed)
+        try
         {
-            TestContext.Out.WriteLine("Sample host output:" + Environment.NewLine + Host.Output);
+            if (TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed)
+            {
+                await PrintStateAsync();
+            }
+        }
+        finally
+        {
+            Browser.Dispose();
         }
     }
 
@@ -64,15 +70,37 @@ public abstract class SampleBrowserFixture
         }
     }
 
-    /// <summary>Waits until the host reports a refresh in flight.</summary>
-    internal async Task WaitForRefreshInFlightAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits until a refresh reached the server's queued fault.</summary>
+    internal async Task WaitForHeldRefreshAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        while ((await Host.CountersAsync(cancellationToken)).RefreshesInFlight == 0)
+        while ((await Host.CountersAsync(cancellationToken)).FaultsApplied == 0)
         {
             Assert.That(waited.Elapsed, Is.LessThan(timeout), "no refresh reached the token server");
             await Task.Delay(20, cancellationToken);
         }
+    }
+
+    /// <summary>What every open tab shows, its Web Locks and its storage, the server's counters and the host's output: for a failed test.</summary>
+    private async Task PrintStateAsync()
+    {
+        foreach (var tab in Browser.Driver.WindowHandles)
+        {
+            try
+            {
+                TestContext.Out.WriteLine(Page.Read(tab));
+                TestContext.Out.WriteLine("  locks: " + Browser.ScriptAsync("navigator.locks.query().then(q => done(JSON.stringify(q)));"));
+                TestContext.Out.WriteLine("  storage: " + Browser.Script("return JSON.stringify(Object.fromEntries(Object.entries(localStorage).map(([k, v]) => [k, v.length > 200 ? v.substring(0, 200) + '…' : v])));"));
+                Browser.Screenshot("failed-" + Page.Read(tab).TabId);
+            }
+            catch (OpenQA.Selenium.WebDriverException e)
+            {
+                TestContext.Out.WriteLine($"tab {tab}: {e.Message}");
+            }
+        }
+
+        TestContext.Out.WriteLine("Server: " + await Host.CountersAsync(CancellationToken.None));
+        TestContext.Out.WriteLine("Sample host output:" + Environment.NewLine + Host.Output);
     }
 
     internal static void Print(IEnumerable<TabView> views, DemoCounters counters)

@@ -92,6 +92,9 @@ internal sealed class HeadlessChromium : IDisposable
 
     public object? Script(string script, params object[] arguments) => _driver.ExecuteScript(script, arguments);
 
+    /// <summary>Runs <paramref name="script"/>, which calls <c>done(result)</c> when it has its result, and returns that result.</summary>
+    public object? ScriptAsync(string script) => _driver.ExecuteAsyncScript("const done = arguments[arguments.length - 1]; " + script);
+
     /// <summary>Sends a DevTools command to the current tab.</summary>
     public void DevTools(string command, Dictionary<string, object?> parameters) => _driver.ExecuteCdpCommand(command, parameters);
 

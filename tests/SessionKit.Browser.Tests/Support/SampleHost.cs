@@ -100,9 +100,9 @@ internal sealed partial class SampleHost : IAsyncDisposable
     public async Task ResetAsync(CancellationToken cancellationToken) =>
         (await _http.PostAsync("_demo/reset", content: null, cancellationToken)).EnsureSuccessStatusCode();
 
-    /// <summary>Holds the next refresh request <paramref name="delay"/> at the server, which then completes it even if its client left.</summary>
-    public async Task DelayNextRefreshAsync(TimeSpan delay, CancellationToken cancellationToken) =>
-        (await _http.PostAsync($"_demo/faults/delay?ms={(int)delay.TotalMilliseconds}&pastDisconnect=true", content: null, cancellationToken)).EnsureSuccessStatusCode();
+    /// <summary>Makes the server rotate the next refresh at once and hold its answer <paramref name="delay"/> (lost if the client leaves).</summary>
+    public async Task DelayNextRefreshAnswerAsync(TimeSpan delay, CancellationToken cancellationToken) =>
+        (await _http.PostAsync($"_demo/faults/delay?ms={(int)delay.TotalMilliseconds}&afterRotating=true", content: null, cancellationToken)).EnsureSuccessStatusCode();
 
     /// <summary>Stops the host by its process id.</summary>
     public async ValueTask DisposeAsync()
