@@ -77,11 +77,15 @@ public sealed partial class Dashboard
 
     private bool LastWriterIsThisTab => Activity.LastWriter == Activity.TabId;
 
-    private string LastWriterText => Activity.LastWriter switch
+    private static string ReasonText(SessionEndReason reason) => reason switch
     {
-        null => "—",
-        var id when id == Activity.TabId => $"{id} (this tab)",
-        var id => id,
+        SessionEndReason.SignedOut => "signed out",
+        SessionEndReason.RefreshTokenAlreadyUsed => "a refresh token was used twice, so the server revoked the session",
+        SessionEndReason.RefreshTokenNotFound => "the server no longer knows the refresh token",
+        SessionEndReason.SessionExpired => "the session expired",
+        SessionEndReason.SessionNotFound => "the server no longer has the session",
+        SessionEndReason.UserBanned => "the user is banned",
+        _ => reason.ToString(),
     };
 
     /// <inheritdoc/>

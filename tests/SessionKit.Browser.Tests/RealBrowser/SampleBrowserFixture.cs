@@ -25,10 +25,24 @@ public abstract class SampleBrowserFixture
     internal SamplePage Page { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public async Task StartHost() => Host = await SampleHost.StartAsync(TokenLifetime, reuseInterval: TimeSpan.Zero, CancellationToken.None);
+    public async Task StartHost()
+    {
+        if (!HeadlessChromium.IsInstalled)
+        {
+            Assert.Ignore(HeadlessChromium.InstallHint);
+        }
+
+        Host = await SampleHost.StartAsync(TokenLifetime, reuseInterval: TimeSpan.Zero, CancellationToken.None);
+    }
 
     [OneTimeTearDown]
-    public async Task StopHost() => await Host.DisposeAsync();
+    public async Task StopHost()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
 
     [SetUp]
     public async Task StartBrowser()

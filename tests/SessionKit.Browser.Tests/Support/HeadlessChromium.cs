@@ -30,7 +30,12 @@ internal sealed class HeadlessChromium : IDisposable
         _driver = driver;
     }
 
+    public const string InstallHint = "chromium or chromedriver is not installed: run `apt-get update && apt-get install -y chromium chromium-driver` (.ci/run does it when missing).";
+
     public IWebDriver Driver => _driver;
+
+    /// <summary>Gets a value indicating whether Debian's chromium and chromium-driver are installed where the tests look.</summary>
+    public static bool IsInstalled => File.Exists("/usr/bin/chromium") && File.Exists("/usr/bin/chromedriver");
 
     public static HeadlessChromium Start()
     {
