@@ -12,6 +12,9 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
     builder.WebHost.UseUrls(SampleHostOptions.DefaultUrls);
 }
 
+// The app's files (_framework/...) are served from the build output's static web assets in every environment, so the sample
+// runs the same with `dotnet run`, from the built dll, or under the browser tests.
+builder.WebHost.UseStaticWebAssets();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 var app = builder.Build();
