@@ -130,7 +130,19 @@ public sealed partial class GoTrueTestServer
         }
 
         Counters.RefreshSuccess();
-        if (fault is null || fault.Kind == TokenEndpointFaultKind.Delay)
+        if (fault?.Kind == TokenEndpointFaultKind.DelayAfterRotating)
+        {
+            try
+            {
+                await Task.Delay(fault.Delay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client left: the rotated token is never delivered (the lost response)
+            }
+        }
+
+        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayAfterRotating)
         {
             await WriteSessionAsync(response, result.Issued).ConfigureAwait(false);
             return;
@@ -182,7 +194,7 @@ public sealed partial class GoTrueTestServer
         var now = Now;
         var payload = new Dictionary<string, object>
         {
-            ["iss"] = AuthUrl.AbsoluteUri,
+            ["iss"] = Issuer,
             ["sub"] = session.User.Id,
             ["aud"] = "authenticated",
             ["iat"] = now.ToUnixTimeSeconds(),

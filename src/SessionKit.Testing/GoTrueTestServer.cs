@@ -6,7 +6,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -15,9 +19,10 @@ using SessionKit.Testing.Internal;
 namespace SessionKit.Testing;
 
 /// <summary>
-/// A Supabase Auth (GoTrue) compatible server for tests, on Kestrel at <c>127.0.0.1:0</c> in the test process:
-/// <c>POST /auth/v1/token?grant_type=password|refresh_token</c> with the v1 rotation rules, <c>POST /auth/v1/logout</c>,
-/// and a JWT-protected <c>GET|POST /api/{path}</c>.
+/// A Supabase Auth (GoTrue) compatible server for tests: <c>POST /auth/v1/token?grant_type=password|refresh_token</c> with
+/// the v1 rotation rules, <c>POST /auth/v1/logout</c>, and a JWT-protected <c>GET|POST /api/{path}</c>. Either on its own
+/// Kestrel at <c>127.0.0.1:0</c> in the test process (<see cref="StartAsync"/>), or mounted on an app's own origin
+/// (<see cref="Create"/> and <see cref="MapEndpoints"/>).
 /// </summary>
 /// <remarks>
 /// Faithful to the GoTrue refresh spec: the processing order of section 2, the success body of section 3, the error shapes
@@ -29,7 +34,6 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
     private const int MaxRequestBodyBytes = 64 * 1024;
     private static readonly JsonWebTokenHandler JwtHandler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    private readonly WebApplication _app;
     private readonly GoTrueTestServerOptions _options;
     private readonly AuthState _state;
     private readonly SymmetricSecurityKey _signingKey;
@@ -39,10 +43,11 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
     private Random _random = new(0);
     private double _faultProbability;
     private TokenEndpointFault[] _randomFaults = [];
+    private WebApplication? _app;
+    private Uri? _baseAddress;
 
-    private GoTrueTestServer(WebApplication app, GoTrueTestServerOptions options)
+    private GoTrueTestServer(GoTrueTestServerOptions options)
     {
-        _app = app;
         _options = options;
         _state = new AuthState(options);
         _signingKey = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
@@ -50,8 +55,12 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
     }
 
     /// <summary>Gets the server's root, for example <c>http://127.0.0.1:43121/</c>.</summary>
-    /// <value>The address Kestrel bound.</value>
-    public Uri BaseAddress { get; private set; } = null!;
+    /// <value>
+    /// The address Kestrel bound. For a server mounted with <see cref="MapEndpoints"/>, the first address of the host's server
+    /// once the host has started.
+    /// </value>
+    /// <exception cref="InvalidOperationException">The server is mounted and its host has not started yet.</exception>
+    public Uri BaseAddress => Volatile.Read(ref _baseAddress) ?? throw new InvalidOperationException("The host the server is mounted on has not started yet.");
 
     /// <summary>Gets the Auth base URL to configure clients with: <see cref="BaseAddress"/> + <c>auth/v1</c>.</summary>
     /// <value>The Auth URL.</value>
@@ -75,7 +84,6 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
     /// <returns>The running server; dispose it to stop.</returns>
     public static async Task<GoTrueTestServer> StartAsync(GoTrueTestServerOptions? options = null, CancellationToken cancellationToken = default)
     {
-        options ??= new GoTrueTestServerOptions();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
@@ -84,13 +92,51 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 1024 * 1024;
         });
         var app = builder.Build();
-        var server = new GoTrueTestServer(app, options);
-        app.MapPost("/auth/v1/token", server.TokenAsync);
-        app.MapPost("/auth/v1/logout", server.LogoutAsync);
-        app.Map("/api/{**path}", server.ApiAsync);
+        var server = Create(options);
+        server._app = app;
+        server.MapEndpoints(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        server.BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        server._baseAddress ??= new Uri(app.Urls.First().TrimEnd('/') + "/");
         return server;
+    }
+
+    /// <summary>
+    /// Creates a server without a host of its own, to mount on an app with <see cref="MapEndpoints"/>: the token server, the
+    /// API and the app then share one origin, as a browser app needs.
+    /// </summary>
+    /// <param name="options">The configuration; defaults when <see langword="null"/>.</param>
+    /// <returns>The server; it serves nothing until mounted.</returns>
+    public static GoTrueTestServer Create(GoTrueTestServerOptions? options = null) => new(options ?? new GoTrueTestServerOptions());
+
+    /// <summary>
+    /// Maps the server's endpoints on <paramref name="endpoints"/>: <c>POST /auth/v1/token</c>, <c>POST /auth/v1/logout</c>
+    /// and <c>/api/{**path}</c>. <see cref="BaseAddress"/> becomes the host's first server address once the host has started.
+    /// </summary>
+    /// <param name="endpoints">The app (a <see cref="WebApplication"/>) or route group to map on.</param>
+    /// <remarks>
+    /// Map a server once. The host owns the lifetime: disposing a mounted server stops nothing. The routes are absolute, so
+    /// map on the app itself, not on a group with a prefix.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is <see langword="null"/>.</exception>
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost("/auth/v1/token", TokenAsync);
+        endpoints.MapPost("/auth/v1/logout", LogoutAsync);
+        endpoints.Map("/api/{**path}", ApiAsync);
+        if (_app is null && endpoints.ServiceProvider.GetService(typeof(IHostApplicationLifetime)) is IHostApplicationLifetime lifetime)
+        {
+            var services = endpoints.ServiceProvider;
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var addresses = (services.GetService(typeof(IServer)) as IServer)?.Features.Get<IServerAddressesFeature>()?.Addresses;
+                var first = addresses?.FirstOrDefault(a => Uri.TryCreate(a, UriKind.Absolute, out _));
+                if (first is not null)
+                {
+                    Interlocked.CompareExchange(ref _baseAddress, new Uri(first.TrimEnd('/') + "/"), null);
+                }
+            });
+        }
     }
 
     /// <summary>Adds a user who can sign in with the password grant.</summary>
@@ -141,15 +187,21 @@ public sealed partial class GoTrueTestServer : IAsyncDisposable
     /// <returns>The token, or <see langword="null"/> when the session is gone or its family revoked.</returns>
     public string? ActiveRefreshToken(string sessionId) => _state.ActiveRefreshToken(sessionId);
 
-    /// <summary>Stops the server.</summary>
+    /// <summary>Stops the server started with <see cref="StartAsync"/>; for a mounted server, does nothing (its host owns it).</summary>
     /// <returns>A task that completes when Kestrel has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        if (_app is not null)
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private DateTimeOffset Now => _options.TimeProvider.GetUtcNow();
+
+    /// <summary>Gets the JWT <c>iss</c>: <see cref="AuthUrl"/>, or a placeholder for a mounted server whose host has not started.</summary>
+    private string Issuer => Volatile.Read(ref _baseAddress) is { } root ? new Uri(root, "auth/v1").AbsoluteUri : "http://localhost/auth/v1";
 
     private static async Task<JsonElement?> ReadJsonAsync(HttpRequest request)
     {

@@ -46,6 +46,10 @@ public sealed class GoTrueTestServerCounters
     /// <value>The count.</value>
     public long FaultsApplied => Interlocked.Read(ref _faultsApplied);
 
+    /// <summary>Gets the number of refresh requests the server is processing now (arrived, not yet decided: a delay fault counts).</summary>
+    /// <value>The count.</value>
+    public int RefreshesInFlight => Volatile.Read(ref _refreshesInFlight);
+
     /// <summary>Gets the largest number of refresh requests the server was processing at the same moment.</summary>
     /// <value>The high-water mark; 1 for a client that never refreshes concurrently.</value>
     public int MaxConcurrentRefreshes => Volatile.Read(ref _maxRefreshesInFlight);

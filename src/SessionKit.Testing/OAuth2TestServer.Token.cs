@@ -133,7 +133,19 @@ public sealed partial class OAuth2TestServer
         }
 
         Counters.RefreshSuccess();
-        if (fault is null || fault.Kind == TokenEndpointFaultKind.Delay)
+        if (fault?.Kind == TokenEndpointFaultKind.DelayAfterRotating)
+        {
+            try
+            {
+                await Task.Delay(fault.Delay, TimeProvider.System, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client left: the rotated token is never delivered (the lost response)
+            }
+        }
+
+        if (fault is null || fault.Kind is TokenEndpointFaultKind.Delay or TokenEndpointFaultKind.DelayAfterRotating)
         {
             await WriteTokensAsync(response, result.Issued).ConfigureAwait(false);
             return;

@@ -30,7 +30,7 @@ public sealed class TokenEndpointFault
     /// <value>The delay, or <see langword="null"/>.</value>
     public TimeSpan? RetryAfter { get; private init; }
 
-    /// <summary>Gets how long the server waits before processing (for <see cref="TokenEndpointFaultKind.Delay"/>).</summary>
+    /// <summary>Gets how long the server waits before processing or answering (for <see cref="TokenEndpointFaultKind.Delay"/> and <see cref="TokenEndpointFaultKind.DelayAfterRotating"/>).</summary>
     /// <value>The delay.</value>
     public TimeSpan Delay { get; private init; }
 
@@ -85,6 +85,16 @@ public sealed class TokenEndpointFault
     /// <param name="delay">The delay.</param>
     /// <returns>The fault.</returns>
     public static TokenEndpointFault Delayed(TimeSpan delay) => new(TokenEndpointFaultKind.Delay, $"delayed {delay.TotalMilliseconds} ms") { Delay = delay };
+
+    /// <summary>
+    /// Rotates at once, then waits <paramref name="delay"/> (by the real clock) before answering: a slow answer. A client that
+    /// gives up or goes away meanwhile never gets the rotated token (the lost response); its refresh token is then the parent
+    /// of the active one.
+    /// </summary>
+    /// <param name="delay">The delay.</param>
+    /// <returns>The fault.</returns>
+    public static TokenEndpointFault DelayedAnswer(TimeSpan delay) =>
+        new(TokenEndpointFaultKind.DelayAfterRotating, $"rotated, answer delayed {delay.TotalMilliseconds} ms") { Delay = delay };
 
     /// <inheritdoc/>
     public override string ToString() => Description;

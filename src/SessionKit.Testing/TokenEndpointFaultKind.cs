@@ -34,4 +34,7 @@ public enum TokenEndpointFaultKind
 
     /// <summary>A delay before normal processing.</summary>
     Delay = 9,
+
+    /// <summary>Rotated, then a delay before the answer.</summary>
+    DelayAfterRotating = 10,
 }

@@ -1,8 +1,12 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SessionKit.Testing;
 
@@ -293,6 +297,94 @@ public sealed class GoTrueTestServerTests
         });
     }
 
+    [Test]
+    public async Task MapEndpoints_OnAnAppsOwnKestrel_SignsInRefreshesAndServesTheApiOnThatOrigin()
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var app = builder.Build();
+        app.MapGet("/app", () => "the app");
+        var sut = GoTrueTestServer.Create(new GoTrueTestServerOptions { AccessTokenLifetime = TimeSpan.FromMinutes(5) });
+        sut.AddUser(Email, "pw-1");
+        sut.MapEndpoints(app);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/") };
+
+        using var signIn = await http.PostAsync(
+            "auth/v1/token?grant_type=password",
+            new StringContent(JsonSerializer.Serialize(new { email = Email, password = "pw-1" }), Encoding.UTF8, "application/json"));
+        var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync()).RootElement.Clone();
+        var (refreshStatus, refreshed, _) = await PostRefreshAsync(session.GetProperty("refresh_token").GetString()!, http: http);
+        using var api = new HttpRequestMessage(HttpMethod.Get, "api/me");
+        api.Headers.Authorization = new("Bearer", refreshed.GetProperty("access_token").GetString());
+        using var apiResponse = await http.SendAsync(api);
+        var appPage = await http.GetStringAsync("app");
+        await app.StopAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(refreshStatus, Is.EqualTo(HttpStatusCode.OK), refreshed.GetRawText());
+            Assert.That(refreshed.GetProperty("refresh_token").GetString(), Is.Not.EqualTo(session.GetProperty("refresh_token").GetString()));
+            Assert.That(apiResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(appPage, Is.EqualTo("the app"));
+            Assert.That(sut.BaseAddress, Is.EqualTo(http.BaseAddress));
+            Assert.That(sut.Counters.PasswordGrants, Is.EqualTo(1));
+            Assert.That(sut.Counters.RefreshSuccesses, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Counters_DelayedRefresh_CountsOneInFlightUntilDecided()
+    {
+        var token = _sut.IssueSession(Email).RefreshToken;
+        _sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromMilliseconds(500)));
+
+        var refresh = PostRefreshAsync(token);
+        while (_sut.Counters.RefreshesInFlight == 0 && !refresh.IsCompleted)
+        {
+            await Task.Delay(5); // polls the counter the delay fault holds up for 500 ms
+        }
+
+        var during = _sut.Counters.RefreshesInFlight;
+        var (status, _, _) = await refresh;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(during, Is.EqualTo(1));
+            Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(_sut.Counters.RefreshesInFlight, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task RefreshFault_DelayedAnswer_RotatesAtOnceAndTheParentWorksForAClientThatLeft(CancellationToken cancellationToken)
+    {
+        var issued = _sut.IssueSession(Email);
+        _sut.EnqueueRefreshFault(TokenEndpointFault.DelayedAnswer(TimeSpan.FromSeconds(30)));
+        using var gone = new CancellationTokenSource();
+
+        var abandoned = PostRefreshAsync(issued.RefreshToken, cancellationToken: gone.Token);
+        var waited = Stopwatch.StartNew();
+        while (_sut.Counters.RefreshSuccesses == 0 && waited.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(5, cancellationToken); // the server rotates at once and holds the answer
+        }
+
+        Assert.That(_sut.Counters.RefreshSuccesses, Is.EqualTo(1), "rotated before answering");
+        await gone.CancelAsync();
+        Assert.That(async () => await abandoned, Throws.InstanceOf<OperationCanceledException>());
+        var rotatedForNobody = _sut.ActiveRefreshToken(issued.SessionId);
+        var parent = await RefreshOkAsync(issued.RefreshToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rotatedForNobody, Is.Not.EqualTo(issued.RefreshToken));
+            Assert.That(parent, Is.EqualTo(rotatedForNobody), "the parent of the active token gets the active token");
+        });
+    }
+
     private static async Task<GoTrueTestServer> CreateSut(GoTrueTestServerOptions options)
     {
         var server = await GoTrueTestServer.StartAsync(options);
@@ -308,7 +400,7 @@ public sealed class GoTrueTestServerTests
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body, System.Net.Http.Headers.HttpResponseHeaders Headers)> PostRefreshAsync(
-        string token, bool versioned = false, HttpClient? http = null)
+        string token, bool versioned = false, HttpClient? http = null, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "auth/v1/token?grant_type=refresh_token")
         {
@@ -319,8 +411,8 @@ public sealed class GoTrueTestServerTests
             request.Headers.Add("X-Supabase-Api-Version", "2024-01-01");
         }
 
-        var response = await (http ?? _http).SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var response = await (http ?? _http).SendAsync(request, cancellationToken);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
         return (response.StatusCode, body, response.Headers);
     }
 }
