@@ -20,6 +20,8 @@ public sealed class DesignInvariantTests
             "RefreshAsync_ManyCoordinatorsShareAStore_NeverTwoCallsInFlightAndOneCallPerRotation",
             "EightProcesses_OneSecondTokens_OneRefreshPerRotationNoReuseNoSignOutAllEndOnNewest",
             "FourInstances_TwoHundredUsers_OneRefreshPerUserPerRotationNoReuseNoSignOutNo401",
+            "FiveTabs_PollFor30Seconds_OneRefreshPerRotationNoReuseNo401",
+            "Acquire_FourTabsHammeringWithWebLocks_NeverOverlapsNorLosesAnUpdate",
         ],
         [2] =
         [
@@ -51,6 +53,7 @@ public sealed class DesignInvariantTests
             "SendAsync_LostOrGarbledResponseThenRetry_RecoversWithSameTokenNoSignOut",
             "SendAsync_MalformedJwtAfterRotating_TypedErrorAndRotatedRefreshTokenKept",
             "GetAsync_TruncatedFile_CorruptKeptAsideThenEmpty",
+            "GetAsync_UnusableEntry_ThrowsTypedErrorKeepsItAsideAndNextReadFindsNothing",
         ],
         [9] =
         [
@@ -63,6 +66,8 @@ public sealed class DesignInvariantTests
             "RefreshAsync_SessionEndedByAnotherCoordinator_ThrowsEndedWithTheReasonAndRaisesOnce",
             "SignOutAsync_AnotherAppSharesTheStore_ItFailsWithSignedOutAndRaisesOnce",
             "SessionEnded_RejectedOnOneInstance_EveryInstanceFailsFastAndRaisesOnce",
+            "StaleRefreshToken_PutBackByScript_EndsOnceInEveryTabWithoutARefreshLoop",
+            "SignOutAsync_InOneTab_EveryOtherTabRaisesSessionEndedOnceWithTheReason",
         ],
         [11] =
         [

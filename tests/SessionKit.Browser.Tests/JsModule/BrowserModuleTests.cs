@@ -17,7 +17,7 @@ public sealed partial class BrowserModuleTests
 {
     private readonly List<ModuleTab> _tabs = [];
     private readonly StrongBox<string?> _focused = new();
-    private Chromium? _chromium;
+    private HeadlessChromium? _chromium;
     private ModuleServer? _server;
     private string _home = string.Empty;
     private int _test;
@@ -27,9 +27,13 @@ public sealed partial class BrowserModuleTests
     [OneTimeSetUp]
     public async Task StartBrowserAsync()
     {
-        Chromium.IgnoreIfMissing();
+        if (!HeadlessChromium.IsInstalled)
+        {
+            Assert.Ignore(HeadlessChromium.InstallHint);
+        }
+
         _server = await ModuleServer.StartAsync();
-        _chromium = Chromium.Start();
+        _chromium = HeadlessChromium.Start();
         _home = _chromium.Driver.CurrentWindowHandle;
     }
 

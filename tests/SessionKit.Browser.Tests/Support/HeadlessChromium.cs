@@ -1,5 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Diagnostics;
 using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
@@ -9,7 +10,9 @@ namespace SessionKit.Browser.Tests.Support;
 
 /// <summary>
 /// Headless Chromium (/usr/bin/chromium) driven through /usr/bin/chromedriver, with a fresh profile: nothing is downloaded,
-/// nothing is shared with another run. One instance is one browser: its tabs share localStorage and Web Locks.
+/// nothing is shared with another run. One instance is one browser: its tabs share localStorage and Web Locks. Disposing quits
+/// it and kills, by process id, whatever of it is left (chromedriver, and every process whose command line names this instance's
+/// profile folder).
 /// </summary>
 internal sealed class HeadlessChromium : IDisposable
 {
@@ -21,18 +24,20 @@ internal sealed class HeadlessChromium : IDisposable
     ];
 
     private readonly DirectoryInfo _profile;
+    private readonly ChromeDriverService _service;
     private readonly ChromeDriver _driver;
     private bool _firstTabUsed;
 
-    private HeadlessChromium(DirectoryInfo profile, ChromeDriver driver)
+    private HeadlessChromium(DirectoryInfo profile, ChromeDriverService service, ChromeDriver driver)
     {
         _profile = profile;
+        _service = service;
         _driver = driver;
     }
 
     public const string InstallHint = "chromium or chromedriver is not installed: run `apt-get update && apt-get install -y chromium chromium-driver` (.ci/run does it when missing).";
 
-    public IWebDriver Driver => _driver;
+    public ChromeDriver Driver => _driver;
 
     /// <summary>Gets a value indicating whether Debian's chromium and chromium-driver are installed where the tests look.</summary>
     public static bool IsInstalled => File.Exists("/usr/bin/chromium") && File.Exists("/usr/bin/chromedriver");
@@ -48,10 +53,13 @@ internal sealed class HeadlessChromium : IDisposable
         options.AddArgument("--user-data-dir=" + profile.FullName);
         try
         {
-            return new HeadlessChromium(profile, new ChromeDriver(service, options, TimeSpan.FromSeconds(60)));
+            var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+            driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromSeconds(30);
+            return new HeadlessChromium(profile, service, driver);
         }
         catch
         {
+            KillLeftovers(service, profile.FullName);
             service.Dispose();
             profile.Delete(recursive: true);
             throw;
@@ -120,9 +128,15 @@ internal sealed class HeadlessChromium : IDisposable
         {
             _driver.Quit();
         }
+        catch (WebDriverException)
+        {
+            // Killed below.
+        }
         finally
         {
             _driver.Dispose();
+            KillLeftovers(_service, _profile.FullName);
+            _service.Dispose();
             try
             {
                 _profile.Delete(recursive: true);
@@ -130,6 +144,46 @@ internal sealed class HeadlessChromium : IDisposable
             catch (IOException)
             {
                 // Chromium may still be writing its profile as it exits; the folder is under the temp directory.
+            }
+        }
+    }
+
+    private static void KillLeftovers(ChromeDriverService service, string profile)
+    {
+        var ids = new List<int>();
+        if (service.ProcessId > 0)
+        {
+            ids.Add(service.ProcessId);
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(profile, StringComparison.Ordinal))
+                    {
+                        ids.Add(pid);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Exited meanwhile, or not ours.
+                }
+            }
+        }
+
+        foreach (var pid in ids)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Exited meanwhile.
             }
         }
     }

@@ -2,9 +2,9 @@
 
 using SessionKit.Testing;
 
-namespace SessionKit.Browser.Tests.Support;
+namespace SessionKit.TestSupport;
 
-/// <summary>Sessions for tests.</summary>
+/// <summary>Sessions for tests (linked into each test project that needs them).</summary>
 internal static class Sessions
 {
     public static Session Make(long version = 0, string? refresh = null) => new()
