@@ -1,7 +1,5 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using Microsoft.Extensions.Options;
-
 namespace SessionKit;
 
 /// <summary>Options of <c>AddSessionKit</c>: which token endpoint to use, and the resilience policy of refreshes.</summary>
@@ -14,17 +12,14 @@ public sealed class SessionKitOptions
 {
     /// <summary>Gets or sets the Supabase Auth (GoTrue) server options.</summary>
     /// <value>Defaults to <see langword="null"/>.</value>
-    [ValidateObjectMembers]
     public GoTrueOptions? GoTrue { get; set; }
 
     /// <summary>Gets or sets the OAuth 2.0 token endpoint options.</summary>
     /// <value>Defaults to <see langword="null"/>.</value>
-    [ValidateObjectMembers]
     public OAuth2Options? OAuth2 { get; set; }
 
     /// <summary>Gets the resilience policy around each token-endpoint call.</summary>
     /// <value>Defaults: 15 s per attempt, 3 retries of transient failures with jittered exponential backoff from 500 ms, 60 s in all.</value>
-    [ValidateObjectMembers]
     public RefreshOptions Refresh { get; } = new();
 
     /// <summary>Uses a Supabase Auth (GoTrue) server.</summary>

@@ -87,7 +87,6 @@ public static class SessionKitServiceCollectionExtensions
     {
         services.AddOptions<SessionKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
         if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<SessionKitOptions>) && d.ImplementationInstance is TokenEndpointConfiguredValidator))
         {
             services.AddSingleton<IValidateOptions<SessionKitOptions>>(new TokenEndpointConfiguredValidator(services, CreateEndpointClient));
