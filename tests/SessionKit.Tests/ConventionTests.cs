@@ -36,7 +36,6 @@ public sealed class ConventionTests
     {
         var misplaced = Library.GetTypes()
             .Where(t => !t.IsPublic && !t.IsNested && t.Namespace is not null && t.GetCustomAttribute<CompilerGeneratedAttribute>() is null)
-            .Where(t => !t.Name.StartsWith("__", StringComparison.Ordinal) && !t.Namespace!.StartsWith("__", StringComparison.Ordinal)) // source-generated validators
             .Where(t => !t.Namespace!.StartsWith("System", StringComparison.Ordinal) && !t.Namespace.StartsWith("Microsoft", StringComparison.Ordinal))
             .Where(t => t.Namespace != "SessionKit.Internal")
             .Select(t => t.FullName);

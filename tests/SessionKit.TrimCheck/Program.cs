@@ -8,7 +8,7 @@ using SessionKit.Redis;
 
 // Registers SessionKit (and the SessionKit.Redis store) as an app does, from configuration, and runs its options validation,
 // trimmed or compiled ahead of time: the source-generated binding must read every kind of value (URL, enum, TimeSpan, list) and
-// the source-generated validators must reject a bad value and accept good ones, all without reflection.
+// the options validators (plain code, no DataAnnotations) must reject a bad value and accept good ones, all without reflection.
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["SessionKit:GoTrue:AuthUrl"] = "https://example.invalid/auth/v1",

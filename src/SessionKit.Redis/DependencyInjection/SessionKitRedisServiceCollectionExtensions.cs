@@ -64,7 +64,6 @@ public static class SessionKitRedisServiceCollectionExtensions
         services.AddOptions<RedisTokenStoreOptions>().ValidateOnStart();
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisTokenStoreOptions>, RedisTokenStoreOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisTokenStoreOptions>, RedisTokenStoreOptionsRulesValidator>());
         services.AddDataProtection();
         services.TryAddSingleton<OwnedRedisConnection>();
         services.TryAddSingleton(sp =>

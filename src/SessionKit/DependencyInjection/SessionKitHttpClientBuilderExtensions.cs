@@ -102,7 +102,6 @@ public static class SessionKitHttpClientBuilderExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionHandlerOptions>, SessionHandlerOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionHandlerOptions>, SessionHandlerOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SessionHandlerOptions>, SessionHandlerBaseAddressSetup>());
 
         // SessionKit owns redirects for this client: the handler follows them and checks the origin at every hop.

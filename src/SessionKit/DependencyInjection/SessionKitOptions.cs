@@ -1,6 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using Microsoft.Extensions.Options;
+using SessionKit.Internal;
 
 namespace SessionKit;
 
@@ -12,19 +12,40 @@ namespace SessionKit;
 /// </remarks>
 public sealed class SessionKitOptions
 {
+    private GoTrueOptions? _goTrue;
+    private OAuth2Options? _oauth2;
+
+    // How the token-endpoint client is built, recorded by the setter of its options: the only code that refers to each factory,
+    // so an app that never configures a server family keeps no client of it once trimmed (see TokenClientFactory).
+    private Func<IServiceProvider, GoTrueOptions, ITokenRefresher>? _createGoTrueClient;
+    private Func<IServiceProvider, OAuth2Options, ITokenRefresher>? _createOAuth2Client;
+
     /// <summary>Gets or sets the Supabase Auth (GoTrue) server options.</summary>
     /// <value>Defaults to <see langword="null"/>.</value>
-    [ValidateObjectMembers]
-    public GoTrueOptions? GoTrue { get; set; }
+    public GoTrueOptions? GoTrue
+    {
+        get => _goTrue;
+        set
+        {
+            _goTrue = value;
+            _createGoTrueClient = TokenClientFactory.GoTrue;
+        }
+    }
 
     /// <summary>Gets or sets the OAuth 2.0 token endpoint options.</summary>
     /// <value>Defaults to <see langword="null"/>.</value>
-    [ValidateObjectMembers]
-    public OAuth2Options? OAuth2 { get; set; }
+    public OAuth2Options? OAuth2
+    {
+        get => _oauth2;
+        set
+        {
+            _oauth2 = value;
+            _createOAuth2Client = TokenClientFactory.OAuth2;
+        }
+    }
 
     /// <summary>Gets the resilience policy around each token-endpoint call.</summary>
     /// <value>Defaults: 15 s per attempt, 3 retries of transient failures with jittered exponential backoff from 500 ms, 60 s in all.</value>
-    [ValidateObjectMembers]
     public RefreshOptions Refresh { get; } = new();
 
     /// <summary>Uses a Supabase Auth (GoTrue) server.</summary>
@@ -88,5 +109,21 @@ public sealed class SessionKitOptions
 
         configure?.Invoke(OAuth2);
         return this;
+    }
+
+    /// <summary>
+    /// Builds the token-endpoint client these options name (<see cref="GoTrue"/> first), through the factory that setting them
+    /// recorded; <c>AddSessionKit</c>'s <see cref="ITokenRefresher"/>.
+    /// </summary>
+    /// <param name="services">The container the client's <see cref="HttpClient"/>, <see cref="TimeProvider"/> and logger come from.</param>
+    /// <returns>The client, or <see langword="null"/> when no token endpoint is configured.</returns>
+    internal ITokenRefresher? CreateTokenClient(IServiceProvider services)
+    {
+        if (_goTrue is { } goTrue && _createGoTrueClient is { } createGoTrue)
+        {
+            return createGoTrue(services, goTrue);
+        }
+
+        return _oauth2 is { } oauth2 && _createOAuth2Client is { } createOAuth2 ? createOAuth2(services, oauth2) : null;
     }
 }

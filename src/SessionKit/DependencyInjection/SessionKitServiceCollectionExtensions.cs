@@ -73,6 +73,11 @@ public static class SessionKitServiceCollectionExtensions
     /// singletons (the token endpoint client and the <see cref="RefreshCoordinator"/>) are created: a change takes effect at the
     /// next start of the application.
     /// </para>
+    /// <para>
+    /// Size: the section may name either server, so a trimmed app (Blazor WebAssembly) keeps both <see cref="GoTrueTokenClient"/>
+    /// and <see cref="OAuth2TokenClient"/>. With the other overload and <see cref="SessionKitOptions.UseGoTrue"/> or
+    /// <see cref="SessionKitOptions.UseOAuth2"/>, it keeps only the client it uses.
+    /// </para>
     /// </remarks>
     public static SessionKitBuilder AddSessionKit(this IServiceCollection services, IConfigurationSection section)
     {
@@ -87,7 +92,6 @@ public static class SessionKitServiceCollectionExtensions
     {
         services.AddOptions<SessionKitOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionKitOptions>, SessionKitOptionsRulesValidator>());
         if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<SessionKitOptions>) && d.ImplementationInstance is TokenEndpointConfiguredValidator))
         {
             services.AddSingleton<IValidateOptions<SessionKitOptions>>(new TokenEndpointConfiguredValidator(services, CreateEndpointClient));
@@ -120,25 +124,12 @@ public static class SessionKitServiceCollectionExtensions
         return new SessionKitBuilder(services);
     }
 
-    private static ITokenRefresher CreateEndpointClient(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<SessionKitOptions>>().Value;
-        var factory = services.GetRequiredService<IHttpClientFactory>();
-        var timeProvider = services.GetRequiredService<TimeProvider>();
-        var loggers = services.GetService<ILoggerFactory>();
-        HttpClient Http() => factory.CreateClient(TokenEndpointClientName);
-
-        if (options.GoTrue is { } goTrue)
-        {
-            return new GoTrueTokenClient(Http, goTrue, timeProvider, loggers?.CreateLogger<GoTrueTokenClient>());
-        }
-
-        if (options.OAuth2 is { } oauth2)
-        {
-            return new OAuth2TokenClient(Http, oauth2, timeProvider, loggers?.CreateLogger<OAuth2TokenClient>());
-        }
-
-        throw new InvalidOperationException(
+    /// <summary>
+    /// Builds the token-endpoint client the options name. It never names GoTrueTokenClient or OAuth2TokenClient itself: the
+    /// options build the one whose setter was called, so a trimmed app keeps only the client it configures.
+    /// </summary>
+    private static ITokenRefresher CreateEndpointClient(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<SessionKitOptions>>().Value.CreateTokenClient(services)
+        ?? throw new InvalidOperationException(
             "SessionKit has no token endpoint: call UseGoTrue(...) or UseOAuth2(...) in AddSessionKit, or register an ITokenRefresher.");
-    }
 }

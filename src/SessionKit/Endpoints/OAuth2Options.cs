@@ -1,6 +1,5 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.ComponentModel.DataAnnotations;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -9,17 +8,15 @@ namespace SessionKit;
 public sealed class OAuth2Options
 {
     /// <summary>Gets or sets the token endpoint, for example <c>https://login.example.com/connect/token</c>.</summary>
-    /// <value>Required; no default.</value>
-    [Required(ErrorMessage = "OAuth2 TokenEndpoint is required.")]
+    /// <value>Required; no default. An absolute URL.</value>
     public Uri? TokenEndpoint { get; set; }
 
     /// <summary>Gets or sets the token revocation endpoint (RFC 7009) used on sign-out.</summary>
-    /// <value>Defaults to <see langword="null"/>: sign-out is local only.</value>
+    /// <value>Defaults to <see langword="null"/>: sign-out is local only. An absolute URL when set.</value>
     public Uri? RevocationEndpoint { get; set; }
 
     /// <summary>Gets or sets the client id.</summary>
     /// <value>Required; no default.</value>
-    [Required(ErrorMessage = "OAuth2 ClientId is required.")]
     public string? ClientId { get; set; }
 
     /// <summary>Gets or sets the client secret of a confidential client.</summary>
@@ -50,12 +47,16 @@ public sealed class OAuth2Options
     public RefreshTokenReuse RefreshTokenReuse { get; set; } = RefreshTokenReuse.Strict;
 
     /// <summary>Gets or sets the server's reuse leeway: how long after its first use a refresh token is still accepted. Used with <see cref="SessionKit.RefreshTokenReuse.Leeway"/>.</summary>
-    /// <value>Defaults to 30 seconds (OpenIddict's default). Set it to your server's value, never longer.</value>
-    [TimeSpanRange("00:00:01", "1.00:00:00")]
+    /// <value>Defaults to 30 seconds (OpenIddict's default). Set it to your server's value, never longer. From 1 second to 1 day.</value>
     public TimeSpan RefreshTokenReuseLeeway { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The valid values of <see cref="RefreshTokenReuseLeeway"/>.</summary>
+    internal static readonly ValueRange<TimeSpan> RefreshTokenReuseLeewayRange = new(TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+
     /// <summary>Gets or sets the largest response body read from the server, in bytes. Larger bodies are treated as transient failures.</summary>
-    /// <value>Defaults to 262,144 (256 KiB).</value>
-    [Range(1024, 64 * 1024 * 1024)]
+    /// <value>Defaults to 262,144 (256 KiB). From 1,024 (1 KiB) to 67,108,864 (64 MiB).</value>
     public int MaxResponseBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The valid values of <see cref="MaxResponseBodyBytes"/>.</summary>
+    internal static readonly ValueRange<int> MaxResponseBodyBytesRange = new(1024, 64 * 1024 * 1024);
 }

@@ -1,6 +1,5 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
-using System.ComponentModel.DataAnnotations;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -9,8 +8,7 @@ namespace SessionKit;
 public sealed class SessionHandlerOptions
 {
     /// <summary>Gets or sets the key of the session whose tokens this handler attaches.</summary>
-    /// <value>Defaults to <c>"default"</c>, the single-user key used by <see cref="SessionClient"/>.</value>
-    [Required]
+    /// <value>Defaults to <c>"default"</c>, the single-user key used by <see cref="SessionClient"/>. Required: not empty or blank.</value>
     public string SessionKey { get; set; } = RefreshDefaults.SessionKey;
 
     /// <summary>
@@ -21,9 +19,14 @@ public sealed class SessionHandlerOptions
     public Func<HttpRequestMessage, string?>? SessionKeySelector { get; set; }
 
     /// <summary>Gets or sets how long before expiry the handler refreshes the access token.</summary>
-    /// <value>Defaults to 30 seconds, capped at half the token lifetime so short-lived tokens are not refreshed on every request.</value>
-    [TimeSpanRange("00:00:00", "1.00:00:00")]
+    /// <value>
+    /// Defaults to 30 seconds, capped at half the token lifetime so short-lived tokens are not refreshed on every request.
+    /// From zero to 1 day.
+    /// </value>
     public TimeSpan RefreshMargin { get; set; } = RefreshDefaults.RefreshMargin;
+
+    /// <summary>The valid values of <see cref="RefreshMargin"/>.</summary>
+    internal static readonly ValueRange<TimeSpan> RefreshMarginRange = new(TimeSpan.Zero, TimeSpan.FromDays(1));
 
     /// <summary>Gets the origins (scheme, host and port) that receive the access token. Requests to any other origin go out without it.</summary>
     /// <value>Empty by default. <c>AddSessionHandler</c> adds the <see cref="HttpClient.BaseAddress"/> origin of the client it is added to.</value>
@@ -53,7 +56,9 @@ public sealed class SessionHandlerOptions
     public bool FollowRedirects { get; set; } = true;
 
     /// <summary>Gets or sets the most redirects one request follows; the last 3xx is returned to the caller beyond it.</summary>
-    /// <value>Defaults to 50, as <see cref="HttpClientHandler.MaxAutomaticRedirections"/>.</value>
-    [Range(1, 1000)]
+    /// <value>Defaults to 50, as <see cref="HttpClientHandler.MaxAutomaticRedirections"/>. From 1 to 1,000.</value>
     public int MaxRedirects { get; set; } = HandlerDefaults.MaxRedirects;
+
+    /// <summary>The valid values of <see cref="MaxRedirects"/>.</summary>
+    internal static readonly ValueRange<int> MaxRedirectsRange = new(1, 1000);
 }

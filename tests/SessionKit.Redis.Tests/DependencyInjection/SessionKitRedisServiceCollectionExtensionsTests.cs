@@ -1,10 +1,13 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SessionKit.Redis.Internal;
 using SessionKit.Redis.Tests.Support;
 using StackExchange.Redis;
 
@@ -110,7 +113,7 @@ public sealed class SessionKitRedisServiceCollectionExtensionsTests : RedisTestB
     }
 
     [Test]
-    public void RedisTokenStoreOptions_EveryTimeSpan_IsRangedByTheTrimSafeAttribute()
+    public void RedisTokenStoreOptions_EveryTimeSpanOutOfRange_FailsNamingTheFieldAndItsRange()
     {
         var properties = typeof(RedisTokenStoreOptions).GetProperties().Where(p => p.PropertyType == typeof(TimeSpan)).ToList();
 
@@ -119,9 +122,30 @@ public sealed class SessionKitRedisServiceCollectionExtensionsTests : RedisTestB
         {
             foreach (var property in properties)
             {
-                var attributes = property.GetCustomAttributes(inherit: true).Select(a => a.GetType().Name).ToList();
-                Assert.That(attributes, Does.Contain("TimeSpanRangeAttribute").And.No.Contain("RangeAttribute"), property.Name);
+                var options = new RedisTokenStoreOptions();
+                property.SetValue(options, TimeSpan.MaxValue);
+
+                var result = new RedisTokenStoreOptionsValidator().Validate(Options.DefaultName, options);
+
+                Assert.That(result.Failures, Has.One.StartWith($"{property.Name}: The field RedisTokenStoreOptions.{property.Name} must be between "), property.Name);
             }
+        });
+    }
+
+    [Test]
+    public void SessionKitRedisAssembly_Built_DoesNotReferenceDataAnnotations()
+    {
+        using var stream = File.OpenRead(typeof(RedisTokenStore).Assembly.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var assemblies = metadata.AssemblyReferences.Select(h => metadata.GetString(metadata.GetAssemblyReference(h).Name)).ToList();
+        var namespaces = metadata.TypeReferences.Select(h => metadata.GetString(metadata.GetTypeReference(h).Namespace)).Distinct().ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(assemblies, Does.Contain("SessionKit"), "the references were read");
+            Assert.That(assemblies, Has.None.StartsWith("System.ComponentModel.Annotations").And.None.StartsWith("System.ComponentModel.DataAnnotations"));
+            Assert.That(namespaces, Has.None.StartsWith("System.ComponentModel.DataAnnotations"));
         });
     }
 

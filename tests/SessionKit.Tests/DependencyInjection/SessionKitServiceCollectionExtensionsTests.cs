@@ -48,6 +48,27 @@ public sealed class SessionKitServiceCollectionExtensionsTests
     }
 
     [Test]
+    public void AddSessionKit_GoTrueOptionsSetByHand_ResolvesGoTrueClient()
+    {
+        var services = new ServiceCollection();
+        services.AddSessionKit(o => o.GoTrue = new GoTrueOptions { AuthUrl = new Uri("https://auth.example.test/auth/v1") });
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<ITokenRefresher>(), Is.InstanceOf<GoTrueTokenClient>());
+    }
+
+    [Test]
+    public void AddSessionKit_OAuth2OptionsSetByHandInALaterConfigure_ResolvesOAuth2Client()
+    {
+        var services = new ServiceCollection();
+        services.AddSessionKit(_ => { });
+        services.Configure<SessionKitOptions>(o => o.OAuth2 = new OAuth2Options { TokenEndpoint = new Uri("https://login.example.test/connect/token"), ClientId = "app" });
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<ITokenRefresher>(), Is.InstanceOf<OAuth2TokenClient>());
+    }
+
+    [Test]
     public void AddSessionKit_CustomStoreRegisteredFirst_IsKept()
     {
         var custom = new InMemoryTokenStore();

@@ -125,7 +125,7 @@ public sealed class PackageTests
         Assert.Multiple(() =>
         {
             Assert.That(net8.Keys, Does.Contain("Polly.Core").And.Contain("Microsoft.Extensions.Http").And.Contain("Microsoft.Extensions.Options"));
-            Assert.That(net8.Keys, Does.Not.Contain("Microsoft.Extensions.Options.DataAnnotations"), "validation is source-generated: no reflection-based DataAnnotations package");
+            Assert.That(net8.Keys, Does.Not.Contain("Microsoft.Extensions.Options.DataAnnotations"), "options are validated by hand-written IValidateOptions classes, without DataAnnotations (see AssemblyReferenceTests)");
             Assert.That(net8["Microsoft.Extensions.Http"], Does.StartWith("8.0."));
             Assert.That(docs, Does.Contain("M:SessionKit.RefreshCoordinator.RefreshAsync"));
             Assert.That(docs, Does.Contain("F:SessionKit.SessionKitDiagnostics.MeterName"));

@@ -8,8 +8,8 @@ namespace SessionKit.Tests.Packaging;
 
 /// <summary>
 /// An app that uses SessionKit and SessionKit.Redis (tests/SessionKit.TrimCheck, with both assemblies rooted) publishes trimmed and
-/// self-contained, and as native AOT, with no trim or AOT warning, and its source-generated configuration binding and options
-/// validation still work once trimmed or compiled ahead of time.
+/// self-contained, and as native AOT, with no trim or AOT warning, and its source-generated configuration binding and its
+/// hand-written options validation still work once trimmed or compiled ahead of time.
 /// </summary>
 [TestFixture]
 [Category("Packaging")]

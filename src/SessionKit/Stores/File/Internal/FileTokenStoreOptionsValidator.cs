@@ -4,8 +4,15 @@ using Microsoft.Extensions.Options;
 
 namespace SessionKit.Internal;
 
-/// <summary>Field rules of <see cref="FileTokenStoreOptions"/> (DataAnnotations, source-generated: no reflection, trim- and AOT-safe).</summary>
-[OptionsValidator]
-internal sealed partial class FileTokenStoreOptionsValidator : IValidateOptions<FileTokenStoreOptions>
+/// <summary>The rules of <see cref="FileTokenStoreOptions"/>; the ranges are declared beside the properties they bound.</summary>
+internal sealed class FileTokenStoreOptionsValidator : IValidateOptions<FileTokenStoreOptions>
 {
+    public ValidateOptionsResult Validate(string? name, FileTokenStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new OptionsFailures(name, nameof(FileTokenStoreOptions));
+        failures.Required(nameof(options.Path), options.Path);
+        failures.InRange(nameof(options.LockTimeout), options.LockTimeout, FileTokenStoreOptions.LockTimeoutRange);
+        return failures.Result;
+    }
 }
