@@ -29,6 +29,8 @@ public sealed class RefreshPipelineTelemetryTests
 
         var error = Assert.ThrowsAsync<TokenStoreException>(() => sut.RefreshAsync(Key, null, CancellationToken.None));
 
+        // The duration is recorded as the flight ends, which may be just after its waiter saw the exception.
+        await durations.WaitForMeasurementsAsync(1).WaitAsync(TimeSpan.FromSeconds(10));
         var tags = durations.GetMeasurementSnapshot().Single().Tags;
         Assert.Multiple(() =>
         {
