@@ -17,8 +17,11 @@ namespace SessionKit.Browser.Tests.Packaging;
 [CancelAfter(600_000)]
 public sealed partial class DownloadSizeTests
 {
-    /// <summary>What SessionKit (with the packages it brings) may add to an app's download, Brotli-compressed.</summary>
-    private const long BudgetBytes = 280 * 1024;
+    /// <summary>
+    /// What SessionKit (with the packages it brings) may add to an app's download, Brotli-compressed: a guard against growth, a
+    /// little above today's 245 KB. The target is 150 KB (see README, "Download size", for what stands in the way).
+    /// </summary>
+    private const long BudgetBytes = 260 * 1024;
 
     [Test]
     public async Task Publish_TemplateAppWithSessionKit_NoTrimWarningsAndAddsAtMostTheBudget(CancellationToken cancellationToken)
