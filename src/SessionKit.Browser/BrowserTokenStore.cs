@@ -149,12 +149,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
         {
             // The hot path in WebAssembly: one synchronous read; the entry is decoded again only when its text changed.
             var raw = ReadNow(sync, key);
-            if (_entries.TryGetValue(key, out var known) && string.Equals(known.Raw, raw, StringComparison.Ordinal))
-            {
-                return new(known.Session);
-            }
-
-            return DecodeOrKeepAside(key, raw) is { } entry ? new(entry.Session) : new(KeepAsideAsync(key, raw));
+            return Resolve(key, raw, out var unusable) is { } entry ? new(entry.Session) : KeepAsideThenThrowAsync(key, raw, unusable!);
         }
 
         return GetSlowAsync(key, cancellationToken);
@@ -483,52 +478,44 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
             throw Unavailable(key, "read", ex);
         }
 
+        return Resolve(key, raw, out var unusable) ?? await KeepAsideAsync(key, raw, unusable!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The entry for <paramref name="raw"/>: the one remembered when the text has not changed since the last read (no decoding on
+    /// the hot path), else decoded and remembered; <see langword="null"/>, with why, when the text is not a usable entry.
+    /// </summary>
+    private Entry? Resolve(string key, string? raw, out UnusableEntryException? unusable)
+    {
+        unusable = null;
         if (_entries.TryGetValue(key, out var known) && string.Equals(known.Raw, raw, StringComparison.Ordinal))
         {
             return known;
         }
 
-        if (DecodeOrKeepAside(key, raw) is { } entry)
-        {
-            return entry;
-        }
-
-        await KeepAsideAsync(key, raw).ConfigureAwait(false);
-        return Entry.Empty;
-    }
-
-    /// <summary>Decodes and remembers; <see langword="null"/> when the entry is unusable (the caller keeps it aside).</summary>
-    private Entry? DecodeOrKeepAside(string key, string? raw)
-    {
         try
         {
             var entry = EntryCodec.Decode(key, raw);
             _entries[key] = entry;
             return entry;
         }
-        catch (UnusableEntryException)
+        catch (UnusableEntryException ex)
         {
+            unusable = ex;
             return null;
         }
     }
+
+    private async ValueTask<Session?> KeepAsideThenThrowAsync(string key, string? raw, UnusableEntryException why) =>
+        (await KeepAsideAsync(key, raw, why).ConfigureAwait(false)).Session;
 
     /// <summary>
     /// Copies an unusable entry aside, removes it if nobody replaced it meanwhile, and throws the store error that reports it. The
     /// entry's text is never put into the message or the log.
     /// </summary>
-    private async Task<Session?> KeepAsideAsync(string key, string? raw)
+    /// <exception cref="TokenStoreException">Always.</exception>
+    private async Task<Entry> KeepAsideAsync(string key, string? raw, UnusableEntryException why)
     {
-        UnusableEntryException why;
-        try
-        {
-            EntryCodec.Decode(key, raw);
-            throw new InvalidOperationException("The entry decoded on the second try.");
-        }
-        catch (UnusableEntryException ex)
-        {
-            why = ex;
-        }
-
         var module = _module!;
         var aside = _options.KeyPrefix + "unusable:" + key;
         await WriteAsync(module, key, "write-aside", raw, CancellationToken.None, aside).ConfigureAwait(false);
