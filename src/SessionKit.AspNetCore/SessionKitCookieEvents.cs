@@ -4,7 +4,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SessionKit.AspNetCore.Internal;
 
 namespace SessionKit.AspNetCore;
@@ -57,11 +56,7 @@ public static class SessionKitCookieEvents
         var session = sessions.CreateSession(accessToken, properties.GetTokenValue(RefreshTokenName), expiresIn);
         var key = await sessions.StoreSessionAsync(context.Principal!, session, context.HttpContext.RequestAborted).ConfigureAwait(false);
         properties.StoreTokens([]);
-        var logger = context.HttpContext.RequestServices.GetService<ILogger<SignedInUserSessions>>();
-        if (logger is not null)
-        {
-            Log.TokensMovedToStore(logger, sessions.LogKey(key));
-        }
+        Log.TokensMovedToStore(sessions.Logger, key);
     }
 
     /// <summary>

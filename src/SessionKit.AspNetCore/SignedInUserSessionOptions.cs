@@ -32,10 +32,6 @@ public sealed class SignedInUserSessionOptions
     /// <value>Defaults to <see langword="null"/>: the key is built from <see cref="SubjectClaimType"/> and <see cref="SessionIdClaimType"/>. Return <see langword="null"/> for a principal that has no session.</value>
     public Func<ClaimsPrincipal, string?>? KeySelector { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether SessionKit's logs show a short hash of each session key instead of the key.</summary>
-    /// <value>Defaults to <see langword="true"/>: keys derived from users are personal data. Set to <see langword="false"/> in development to see raw keys.</value>
-    public bool HashSessionKeysInLogs { get; set; } = true;
-
     /// <summary>Gets or sets the path a browser is redirected to when its session ended, with the reason in <see cref="ReasonQueryParameter"/>.</summary>
     /// <value>Defaults to <c>"/signin"</c>.</value>
     public PathString SignInPath { get; set; } = "/signin";

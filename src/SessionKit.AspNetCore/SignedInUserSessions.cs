@@ -5,10 +5,10 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using SessionKit.AspNetCore.Internal;
+using SessionKit.Internal;
 
 namespace SessionKit.AspNetCore;
 
@@ -46,7 +46,7 @@ public sealed class SignedInUserSessions
         _httpContextAccessor = httpContextAccessor;
         Options = options.Value;
         _timeProvider = timeProvider;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
     }
 
     /// <summary>Gets the options.</summary>
@@ -151,7 +151,7 @@ public sealed class SignedInUserSessions
         ArgumentNullException.ThrowIfNull(session);
         var key = RequireKey(user);
         await _client.ForKey(key).SetSessionAsync(session, cancellationToken).ConfigureAwait(false);
-        Log.SignInStored(_logger, LogKey(key));
+        Log.SignInStored(_logger, key);
         return key;
     }
 
@@ -226,12 +226,13 @@ public sealed class SignedInUserSessions
 
         var end = await store.GetEndAsync(key, cancellationToken).ConfigureAwait(false);
         var code = end is null ? SessionEndCodes.SessionMissing : SessionEndCodes.FromReason(end.Reason);
-        Log.ForcedSignOut(_logger, LogKey(key), code);
+        Log.ForcedSignOut(_logger, key, code);
         return code;
     }
 
     /// <summary>Returns the key as logs should show it.</summary>
-    internal string LogKey(string key) => Options.HashSessionKeysInLogs ? SessionKeyHash.Of(key) : key;
+    /// <summary>Gets the logger of these sessions, which hashes session keys unless <see cref="SessionKitOptions.LogSessionKeys"/> is set.</summary>
+    internal ILogger Logger => _logger;
 
     /// <summary>The <see cref="SessionHandlerOptions.SessionKeySelector"/> of clients that act for the signed-in user.</summary>
     internal string SelectKey(HttpRequestMessage request)

@@ -4,10 +4,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using SessionKit.Browser.Internal;
+using SessionKit.Internal;
 
 namespace SessionKit.Browser;
 
@@ -59,7 +59,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
     /// <summary>Initializes a new instance of the <see cref="BrowserTokenStore"/> class.</summary>
     /// <param name="jsRuntime">The page's JavaScript runtime (in WebAssembly, an in-process one: reads are then synchronous).</param>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="jsRuntime"/> is <see langword="null"/>.</exception>
     /// <exception cref="OptionsValidationException">The options are out of range.</exception>
     public BrowserTokenStore(IJSRuntime jsRuntime, IOptions<BrowserTokenStoreOptions>? options = null, ILogger<BrowserTokenStore>? logger = null)
@@ -68,7 +68,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
         _js = jsRuntime;
         _options = options?.Value ?? new BrowserTokenStoreOptions();
         BrowserTokenStoreOptionsValidator.ThrowIfInvalid(_options);
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
         _memory = _options.Storage == BrowserStorageKind.Memory ? new InMemoryTokenStore() : null;
         Span<byte> id = stackalloc byte[4];
         RandomNumberGenerator.Fill(id);

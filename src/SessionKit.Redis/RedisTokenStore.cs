@@ -4,9 +4,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Redis.Internal;
 using StackExchange.Redis;
+using SessionKit.Internal;
 
 namespace SessionKit.Redis;
 
@@ -63,7 +63,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
     /// <param name="dataProtection">Encrypts the stored sessions; every instance must share its key ring (see the README's "Web farms").</param>
     /// <param name="options">The configuration; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of lock waits and lease renewals; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="redis"/> or <paramref name="dataProtection"/> is <see langword="null"/>.</exception>
     public RedisTokenStore(
         IConnectionMultiplexer redis,
@@ -79,7 +79,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
         _database = redis.GetDatabase(_options.Database);
         _protector = dataProtection.CreateProtector(RedisDefaults.ProtectorPurpose, _options.KeyPrefix);
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
         _channelName = _options.KeyPrefix + "events";
         _channel = RedisChannel.Literal(_options.KeyPrefix + "events");
         _entryLifetimeMs = (long)_options.EntryLifetime.TotalMilliseconds;
@@ -566,7 +566,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
         }
 
         var keptAside = moved ? quarantineKey : null;
-        RedisLog.EntryUnusable(_logger, redisKey, problem, why, keptAside);
+        RedisLog.EntryUnusable(_logger, key, problem, why, keptAside);
         var where = moved ? "It was kept aside under the key named in KeptAsidePath for inspection" : "It was left in place";
         return new TokenStoreException(problem, redisKey, keptAside, $"The session stored in Redis is unusable: {why}. {where}; sign in again.", cause)
         {

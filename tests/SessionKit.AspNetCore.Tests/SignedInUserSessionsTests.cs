@@ -178,12 +178,12 @@ public sealed class SignedInUserSessionsTests
     }
 
     [Test]
-    public async Task Logs_HashingTurnedOff_ShowRawKeys()
+    public async Task Logs_LogSessionKeysSet_ShowRawKeys()
     {
-        using var services = CreateServices(o => o.HashSessionKeysInLogs = false);
+        using var services = CreateServices(sessionKit: o => o.LogSessionKeys = true);
         var (key, _) = await SignInAndRefreshAsync(services);
 
-        Assert.That(string.Join("\n", _logs.Entries), Does.Contain(key));
+        Assert.That(string.Join("\n", _logs.Entries), Does.Contain($"Session '{key}' refreshed").And.Contain($"under '{key}'"));
     }
 
     private static ClaimsPrincipal User(params (string Type, string Value)[] claims) =>
@@ -199,11 +199,15 @@ public sealed class SignedInUserSessionsTests
         return (key, refreshed);
     }
 
-    private ServiceProvider CreateServices(Action<SignedInUserSessionOptions>? configure = null)
+    private ServiceProvider CreateServices(Action<SignedInUserSessionOptions>? configure = null, Action<SessionKitOptions>? sessionKit = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-        services.AddSessionKit(o => o.UseGoTrue(_auth.AuthUrl));
+        services.AddSessionKit(o =>
+        {
+            o.UseGoTrue(_auth.AuthUrl);
+            sessionKit?.Invoke(o);
+        });
         services.AddSessionKitAspNetCore(configure);
         services.AddHttpClient("api", c => c.BaseAddress = _auth.ApiUrl).AddSessionHandler().UseSignedInUserSession();
         return services.BuildServiceProvider();

@@ -2,11 +2,10 @@
 
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
 using SessionKit.AspNetCore;
-using SessionKit.AspNetCore.Internal;
+using SessionKit.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,9 +13,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SessionKitAspNetCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="SignedInUserSessions"/> (the sessions of signed-in users, keyed by user), the
-    /// <see cref="IHttpContextAccessor"/>, and loggers that hash session keys for SessionKit's coordinator and handler
-    /// (see <see cref="SignedInUserSessionOptions.HashSessionKeysInLogs"/>).
+    /// Registers <see cref="SignedInUserSessions"/> (the sessions of signed-in users, keyed by user) and the
+    /// <see cref="IHttpContextAccessor"/>. Session keys built from users are hashed in every SessionKit log (see
+    /// <see cref="SessionKitOptions.LogSessionKeys"/>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options, or <see langword="null"/> for the defaults.</param>
@@ -47,19 +46,8 @@ public static class SessionKitAspNetCoreServiceCollectionExtensions
                 sp.GetRequiredService<IHttpContextAccessor>(),
                 sp.GetRequiredService<IOptions<SignedInUserSessionOptions>>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<SignedInUserSessions>>());
+                SessionKeyLogging.Create<SignedInUserSessions>(sp));
         });
-        TryAddKeyHashingLogger<RefreshCoordinator>(services);
-        TryAddKeyHashingLogger<SessionHandler>(services);
         return services;
     }
-
-    private static void TryAddKeyHashingLogger<T>(IServiceCollection services) =>
-        services.TryAddSingleton<ILogger<T>>(sp =>
-        {
-            var loggers = sp.GetRequiredService<ILoggerFactory>();
-            return sp.GetRequiredService<IOptions<SignedInUserSessionOptions>>().Value.HashSessionKeysInLogs
-                ? new KeyHashingLogger<T>(loggers)
-                : new Logger<T>(loggers);
-        });
 }

@@ -1,12 +1,12 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using SessionKit;
 using SessionKit.Browser;
 using SessionKit.Browser.Internal;
+using SessionKit.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,7 +40,7 @@ public static class SessionKitBuilderBrowserExtensions
         services.TryAddSingleton(sp => new BrowserTokenStore(
             sp.GetRequiredService<IJSRuntime>(),
             sp.GetRequiredService<IOptions<BrowserTokenStoreOptions>>(),
-            sp.GetService<ILogger<BrowserTokenStore>>()));
+            SessionKeyLogging.Create<BrowserTokenStore>(sp)));
         services.RemoveAll<ITokenStore>();
         services.AddSingleton<ITokenStore>(sp => sp.GetRequiredService<BrowserTokenStore>());
         return builder;

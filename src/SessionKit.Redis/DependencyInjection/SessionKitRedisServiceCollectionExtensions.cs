@@ -3,12 +3,12 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
 using SessionKit.Redis;
 using SessionKit.Redis.Internal;
 using StackExchange.Redis;
+using SessionKit.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -78,7 +78,7 @@ public static class SessionKitRedisServiceCollectionExtensions
                 sp.GetRequiredService<IDataProtectionProvider>(),
                 storeOptions,
                 sp.GetService<TimeProvider>(),
-                sp.GetService<ILogger<RedisTokenStore>>());
+                SessionKeyLogging.Create<RedisTokenStore>(sp));
         });
         services.RemoveAll<ITokenStore>();
         services.AddSingleton<ITokenStore>(sp => sp.GetRequiredService<RedisTokenStore>());

@@ -13,8 +13,8 @@ internal static partial class RedisLog
     [LoggerMessage(350, LogLevel.Warning, "Redis is unavailable for session '{SessionKey}' ({Operation}); the session is kept and callers get a transient error.", EventName = "RedisUnavailable")]
     public static partial void Unavailable(ILogger logger, string sessionKey, string operation, Exception exception);
 
-    [LoggerMessage(351, LogLevel.Error, "The Redis entry '{RedisKey}' is unusable ({Problem}: {Why}); kept aside under '{KeptAsideKey}'.", EventName = "RedisEntryUnusable")]
-    public static partial void EntryUnusable(ILogger logger, string redisKey, TokenStoreProblem problem, string why, string? keptAsideKey);
+    [LoggerMessage(351, LogLevel.Error, "The Redis entry of session '{SessionKey}' is unusable ({Problem}: {Why}); kept aside under '{KeptAsideKey}'.", EventName = "RedisEntryUnusable")]
+    public static partial void EntryUnusable(ILogger logger, string sessionKey, TokenStoreProblem problem, string why, string? keptAsideKey);
 
     [LoggerMessage(352, LogLevel.Warning, "The refresh lock of session '{SessionKey}' was lost (its lease lapsed and another instance took it); this instance's write after the refresh is fenced off.", EventName = "RedisLeaseLost")]
     public static partial void LeaseLost(ILogger logger, string sessionKey);

@@ -1,7 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 using SessionKit.Internal;
 
@@ -34,7 +33,7 @@ public sealed class SessionClient
     /// <param name="passwordSignIn">The server's password grant, if it has one.</param>
     /// <param name="signOut">The server's sign-out or revocation, if it has one.</param>
     /// <param name="sessionKey">The key of the session; <c>"default"</c> when <see langword="null"/>.</param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="coordinator"/> is <see langword="null"/>.</exception>
     public SessionClient(
         RefreshCoordinator coordinator,
@@ -53,7 +52,7 @@ public sealed class SessionClient
         _passwordSignIn = passwordSignIn;
         _signOut = signOut;
         SessionKey = sessionKey ?? Internal.RefreshDefaults.SessionKey;
-        _logger = logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
     }
 
     /// <summary>Raised after a rotated session was stored (for any key).</summary>

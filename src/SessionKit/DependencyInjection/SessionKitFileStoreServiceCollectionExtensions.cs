@@ -2,7 +2,6 @@
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
 using SessionKit.Internal;
@@ -65,7 +64,7 @@ public static class SessionKitFileStoreServiceCollectionExtensions
         services.AddSingleton<ITokenStore>(sp => new FileTokenStore(
             sp.GetRequiredService<IOptions<FileTokenStoreOptions>>().Value,
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<FileTokenStore>>()));
+            SessionKeyLogging.Create<FileTokenStore>(sp)));
         return services;
     }
 }

@@ -2,7 +2,6 @@
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
 using SessionKit.Internal;
@@ -111,6 +110,6 @@ public static class SessionKitHttpClientBuilderExtensions
             sp.GetRequiredService<RefreshCoordinator>(),
             sp.GetRequiredService<IOptionsMonitor<SessionHandlerOptions>>().Get(name),
             timeProvider: null,
-            sp.GetService<ILogger<SessionHandler>>()));
+            SessionKeyLogging.Create<SessionHandler>(sp)));
     }
 }

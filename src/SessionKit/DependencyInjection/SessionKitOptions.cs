@@ -48,6 +48,19 @@ public sealed class SessionKitOptions
     /// <value>Defaults: 15 s per attempt, 3 retries of transient failures with jittered exponential backoff from 500 ms, 60 s in all.</value>
     public RefreshOptions Refresh { get; } = new();
 
+    /// <summary>Gets or sets a value indicating whether SessionKit's logs show session keys as they are.</summary>
+    /// <value>
+    /// Defaults to <see langword="false"/>: every log event of every SessionKit package shows a short hash of the key
+    /// (<c>k-3F2A9C1B7D6E</c>) in the message and in the structured <c>SessionKey</c> value, because keys are usually built
+    /// from user ids, which are personal data. The same key always gives the same hash. Set to <see langword="true"/> in
+    /// development to see raw keys.
+    /// </value>
+    /// <remarks>
+    /// Components constructed by hand (not through <c>AddSessionKit</c>) always hash keys. Exception messages never name the key
+    /// whatever this says; it is on <see cref="SessionKitException.SessionKey"/> for the app.
+    /// </remarks>
+    public bool LogSessionKeys { get; set; }
+
     /// <summary>Uses a Supabase Auth (GoTrue) server.</summary>
     /// <param name="authUrl">The Auth base URL, for example <c>https://&lt;project-ref&gt;.supabase.co/auth/v1</c>.</param>
     /// <param name="apiKey">The project API key (the <c>apikey</c> header), or <see langword="null"/>.</param>

@@ -3,7 +3,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SessionKit;
 using SessionKit.Internal;
@@ -109,7 +108,7 @@ public static class SessionKitServiceCollectionExtensions
             sp.GetRequiredService<ITokenRefresher>(),
             sp.GetRequiredService<IOptions<SessionKitOptions>>().Value.Refresh,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILogger<RefreshCoordinator>>(),
+            SessionKeyLogging.Create<RefreshCoordinator>(sp),
             sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(sp =>
         {
@@ -119,7 +118,7 @@ public static class SessionKitServiceCollectionExtensions
                 refresher as IPasswordSignInClient,
                 refresher as ISignOutClient,
                 sessionKey: null,
-                sp.GetService<ILogger<SessionClient>>());
+                SessionKeyLogging.Create<SessionClient>(sp));
         });
         return new SessionKitBuilder(services);
     }

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 using SessionKit.Internal;
 
@@ -72,7 +71,7 @@ public sealed partial class SessionHandler : DelegatingHandler
     /// The clock used to judge expiry: the coordinator's when <see langword="null"/>. Expiry and the coordinator's storm guard must
     /// read one clock, so any other instance is refused.
     /// </param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="coordinator"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">No allowed origin is configured, one is not an absolute URL, or <paramref name="timeProvider"/> is not the coordinator's clock.</exception>
     public SessionHandler(RefreshCoordinator coordinator, SessionHandlerOptions options, TimeProvider? timeProvider = null, ILogger<SessionHandler>? logger = null)
@@ -99,7 +98,7 @@ public sealed partial class SessionHandler : DelegatingHandler
         _options = options;
         _allowedOrigins = [.. options.AllowedOrigins.Select(AllowedOrigin.From)];
         _timeProvider = coordinator.TimeProvider;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
         _telemetry = coordinator.Telemetry;
     }
 

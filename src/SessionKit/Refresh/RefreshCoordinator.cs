@@ -3,7 +3,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using SessionKit.Internal;
 
@@ -49,7 +48,7 @@ public sealed partial class RefreshCoordinator : IDisposable
     /// <param name="refresher">The token endpoint client.</param>
     /// <param name="options">The resilience policy; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>SessionKit</c> meter; a private meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="store"/> or <paramref name="refresher"/> is <see langword="null"/>.</exception>
     public RefreshCoordinator(
@@ -66,7 +65,7 @@ public sealed partial class RefreshCoordinator : IDisposable
         _refresher = refresher;
         _options = options ?? new RefreshOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
         _telemetry = new SessionKitTelemetry(meterFactory);
         _pipeline = BuildPipeline();
     }

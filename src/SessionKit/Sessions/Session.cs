@@ -16,7 +16,7 @@ namespace SessionKit;
 /// stores compare-and-swap and lets the coordinator tell a newer session from the one a caller saw.
 /// </para>
 /// <para>
-/// <see cref="ToString"/> never prints token material. Instances are safe to share between threads.
+/// <see cref="ToString"/> never prints token material, nor the user id (personal data) in the clear. Instances are safe to share between threads.
 /// </para>
 /// </remarks>
 public sealed class Session
@@ -177,10 +177,10 @@ public sealed class Session
     internal static bool RotatedSince(Session current, Session sent) =>
         !string.Equals(current.RefreshToken, sent.RefreshToken, StringComparison.Ordinal);
 
-    /// <summary>Returns a description of the session without any token material.</summary>
-    /// <returns>The user id, expiry, version and short non-reversible fingerprints of the tokens.</returns>
+    /// <summary>Returns a description of the session without any token material or personal data.</summary>
+    /// <returns>A short hash of the user id (<c>k-</c> and 12 hex digits, as session keys are shown in logs), the expiry, the version and short non-reversible fingerprints of the tokens.</returns>
     public override string ToString() =>
-        $"Session {{ UserId = {UserId ?? "(unknown)"}, ExpiresAt = {ExpiresAt:O}, Version = {Version}, AccessToken = {TokenFingerprint.Of(_accessToken)}, RefreshToken = {TokenFingerprint.Of(RefreshToken)} }}";
+        $"Session {{ UserId = {SessionKeyHash.Of(UserId)}, ExpiresAt = {ExpiresAt:O}, Version = {Version}, AccessToken = {TokenFingerprint.Of(_accessToken)}, RefreshToken = {TokenFingerprint.Of(RefreshToken)} }}";
 
     /// <summary>Returns whether two sessions hold the same tokens at the same version.</summary>
     internal static bool SameTokens(Session? a, Session? b) =>

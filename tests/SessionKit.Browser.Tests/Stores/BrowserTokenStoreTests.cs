@@ -157,6 +157,30 @@ public sealed class BrowserTokenStoreTests
     }
 
     [Test]
+    public async Task Logs_PersonalKeyInAnUnusableEntry_ShownOnlyAsAHashEvenInTheKeptAsideName()
+    {
+        // Keys are built from user ids (personal data): the log shows a hash in place of the key, also inside the name of the
+        // entry kept aside, which embeds it.
+        const string personalKey = "user:margaret@example.test";
+        var browser = new FakeBrowser();
+        var logs = new FakeLogCollector();
+        await using var store = await StartAsync(browser, logs: logs);
+        browser.WriteFromOutside("sessionkit:session:" + personalKey, "<html><body>502 Bad Gateway</body></html>");
+
+        var error = Assert.ThrowsAsync<TokenStoreException>(async () => await store.GetAsync(personalKey, CancellationToken.None));
+
+        var record = logs.GetSnapshot().Single(r => r.Id.Name == "BrowserEntryUnusable");
+        var text = record.Message + "|" + string.Join("|", record.StructuredState!.Select(kv => kv.Value));
+        var hash = SessionKit.Internal.SessionKeyHash.Of(personalKey);
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.KeptAsidePath, Is.EqualTo("sessionkit:unusable:" + personalKey), "the exception's properties name the entry, for the app");
+            Assert.That(text, Does.Not.Contain("margaret"));
+            Assert.That(record.Message, Does.StartWith($"The browser storage entry of session '{hash}' is unusable").And.EndWith($"kept aside under 'sessionkit:unusable:{hash}'."));
+        });
+    }
+
+    [Test]
     public async Task GetAsync_HugeEntry_ThrowsCorruptWithoutParsingIt()
     {
         var browser = new FakeBrowser();

@@ -3,6 +3,7 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Testing;
 using SessionKit.Redis.Tests.Support;
 using StackExchange.Redis;
 
@@ -238,6 +239,29 @@ public sealed class RedisTokenStoreTests : RedisTestBase
             Assert.That(await raw.KeyExistsAsync(ex.KeptAsidePath), Is.True);
             Assert.That(await raw.KeyExistsAsync(key), Is.False);
             Assert.That(await reader.GetAsync("k", CancellationToken.None), Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task Logs_PersonalKeyInAnUnusableEntry_ShownOnlyAsAHashEvenInTheKeptAsideName()
+    {
+        // Keys are built from user ids (personal data): the log shows a hash in place of the key, also inside the name of the
+        // entry kept aside, which embeds it.
+        const string personalKey = "user:margaret@example.test";
+        var logs = new FakeLogCollector();
+        var sut = await CreateStoreAsync(logger: new FakeLogger<RedisTokenStore>(logs));
+        await (await RawAsync()).StringSetAsync(Prefix + "{" + personalKey + "}", "a cache entry of another library");
+
+        var ex = Assert.ThrowsAsync<TokenStoreException>(async () => await sut.GetAsync(personalKey, CancellationToken.None));
+
+        var record = logs.GetSnapshot().Single(r => r.Id.Name == "RedisEntryUnusable");
+        var text = record.Message + "|" + string.Join("|", record.StructuredState!.Select(kv => kv.Value));
+        var hash = SessionKit.Internal.SessionKeyHash.Of(personalKey);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.KeptAsidePath, Does.Contain(personalKey), "the exception's properties name the entry, for the app");
+            Assert.That(text, Does.Not.Contain("margaret"));
+            Assert.That(record.Message, Does.StartWith($"The Redis entry of session '{hash}' is unusable").And.Contain("{" + hash + "}:quarantine:"));
         });
     }
 

@@ -1,6 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
 namespace SessionKit.Redis.Tests.Support;
@@ -69,11 +70,11 @@ public abstract class RedisTestBase
     }
 
     /// <summary>A store on a new connection (a new "instance").</summary>
-    internal async Task<RedisTokenStore> CreateStoreAsync(Action<RedisTokenStoreOptions>? configure = null, IDataProtectionProvider? dataProtection = null)
+    internal async Task<RedisTokenStore> CreateStoreAsync(Action<RedisTokenStoreOptions>? configure = null, IDataProtectionProvider? dataProtection = null, ILogger<RedisTokenStore>? logger = null)
     {
         var options = new RedisTokenStoreOptions { KeyPrefix = Prefix };
         configure?.Invoke(options);
-        var store = new RedisTokenStore(await ConnectAsync(), dataProtection ?? DataProtection, options);
+        var store = new RedisTokenStore(await ConnectAsync(), dataProtection ?? DataProtection, options, logger: logger);
         _disposables.Insert(_disposables.Count, store);
         return store;
     }

@@ -2,6 +2,7 @@
 
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -77,17 +78,19 @@ public sealed class SecretRedactionTests
     }
 
     [Test]
-    public async Task PersonalSessionKey_EveryFailure_KeyNeverInAnExceptionMessageOrMetric()
+    public async Task PersonalSessionKey_EveryFailure_KeyNeverInALogAnExceptionMessageOrMetric()
     {
         // Session keys derived from users are personal data: exceptions carry the key in their SessionKey property, for the
-        // app to use, and never in their message (which ends up in logs and crash reports).
+        // app to use, and never in their message (which ends up in logs and crash reports); logs show a short hash of it.
         const string personalKey = "user:margaret@example.test";
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 10, 1, 10, 0, 0, TimeSpan.Zero));
         await using var server = await GoTrueTestServer.StartAsync(new GoTrueTestServerOptions { TimeProvider = time, ReuseInterval = TimeSpan.Zero });
         server.AddUser(Email, "pw-margaret");
         var tags = new ConcurrentBag<string>();
         using var listener = ListenToSessionKitMetrics(tags);
-        using var sut = new Harness(server, timeProvider: time, refreshOptions: new RefreshOptions { RetryBaseDelay = TimeSpan.Zero, MaxRetryAttempts = 0 });
+        var logs = new FakeLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        using var sut = new Harness(server, timeProvider: time, loggerFactory: loggerFactory, refreshOptions: new RefreshOptions { RetryBaseDelay = TimeSpan.Zero, MaxRetryAttempts = 0 });
         var client = sut.Client.ForKey(personalKey);
         var errors = new List<Exception>();
 
@@ -116,17 +119,78 @@ public sealed class SecretRedactionTests
 
             Assert.That(tags, Has.None.Contains("margaret"));
         });
+        AssertKeyOnlyHashed(logs.Collector.GetSnapshot(), personalKey, "RefreshRejected", "SessionEnded", "RefreshSucceeded", "RefreshFailed");
+    }
+
+    [TestCase(false, TestName = "Logs_AddSessionKitDefaults_EveryComponentShowsTheKeyHashed")]
+    [TestCase(true, TestName = "Logs_LogSessionKeysSet_EveryComponentShowsTheRawKey")]
+    public async Task Logs_AddSessionKit_KeysHashedUnlessLogSessionKeys(bool logSessionKeys)
+    {
+        const string personalKey = "user:margaret@example.test";
+        await using var server = await GoTrueTestServer.StartAsync();
+        server.AddUser(Email, "pw-margaret");
+        var logs = new FakeLoggerProvider();
+        var folder = Directory.CreateTempSubdirectory("sessionkit-logs-");
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddSessionKit(o =>
+        {
+            o.UseGoTrue(server.AuthUrl);
+            o.LogSessionKeys = logSessionKeys;
+        }).AddFileStore(o => o.Path = Path.Combine(folder.FullName, "sessions.dat"));
+        services.AddHttpClient("api", c => c.BaseAddress = server.ApiUrl).AddSessionHandler(o => o.SessionKey = personalKey);
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<SessionClient>().ForKey(personalKey);
+        var api = provider.GetRequiredService<IHttpClientFactory>().CreateClient("api");
+
+        await client.SignInWithPasswordAsync(Email, "pw-margaret");
+        (await api.GetAsync("me")).Dispose();
+        await client.RefreshAsync();
+        await client.SignOutAsync();
+        Assert.ThrowsAsync<SessionEndedException>(() => api.GetAsync("me"));
+
+        folder.Delete(recursive: true);
+        var records = logs.Collector.GetSnapshot();
+        var categories = records.Where(r => r.StructuredState?.Any(kv => kv.Key == "SessionKey") == true).Select(r => r.Category).Distinct();
+        Assert.That(categories, Is.SupersetOf(new[] { typeof(RefreshCoordinator).FullName, typeof(SessionHandler).FullName }), "both components logged the key");
+        if (logSessionKeys)
+        {
+            Assert.That(records.Select(r => r.Message), Has.Some.Contain($"Session '{personalKey}' refreshed"));
+        }
+        else
+        {
+            AssertKeyOnlyHashed(records, personalKey, "RefreshSucceeded", "SessionStored");
+        }
+    }
+
+    private static void AssertKeyOnlyHashed(IReadOnlyList<FakeLogRecord> records, string key, params string[] expectedEvents)
+    {
+        var hash = SessionKit.Internal.SessionKeyHash.Of(key);
+        var withKey = records.Where(r => r.StructuredState?.Any(kv => kv.Key == "SessionKey") == true).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(withKey.Select(r => r.Id.Name), Is.SupersetOf(expectedEvents), "the flow logged these events with the key");
+            foreach (var record in records)
+            {
+                var text = record.Message + "|" + string.Join("|", record.StructuredState?.Select(kv => kv.Value) ?? []) + "|" + record.Exception;
+                Assert.That(text, Does.Not.Contain("margaret"), record.Id.Name);
+            }
+
+            Assert.That(withKey.Select(r => r.StructuredState!.Single(kv => kv.Key == "SessionKey").Value), Is.All.EqualTo(hash), "the structured value is the hash");
+            Assert.That(withKey.Select(r => r.Message), Is.All.Contain(hash), "the message shows the hash");
+        });
     }
 
     [Test]
-    public void ToString_SessionAndOutcome_ShowNoToken()
+    public void ToString_SessionAndOutcome_ShowNoTokenAndNoUserId()
     {
         var session = new Session { AccessToken = TestJwt.Create("u-9"), RefreshToken = "supersecretrt", ExpiresAt = DateTimeOffset.UnixEpoch };
 
         var text = session + " " + RefreshOutcome.Succeeded(session);
 
         Secrets.AssertAbsent(text, Secrets.Of(session), "ToString");
-        Assert.That(text, Does.Contain("u-9"));
+        Assert.That(text, Does.Not.Contain("u-9"), "the user id is personal data");
+        Assert.That(text, Does.Contain("UserId = k-").And.Contain("Version = 0"));
     }
 
     private static MeterListener ListenToSessionKitMetrics(ConcurrentBag<string> tags)

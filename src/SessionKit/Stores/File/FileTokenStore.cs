@@ -1,7 +1,6 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SessionKit.Internal;
 
 namespace SessionKit;
@@ -57,7 +56,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
     /// <summary>Initializes a new instance of the <see cref="FileTokenStore"/> class.</summary>
     /// <param name="options">Where the file is; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for lock timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
-    /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger, which gets session keys hashed (see <see cref="SessionKitOptions.LogSessionKeys"/>); none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><see cref="FileTokenStoreOptions.Path"/> is empty.</exception>
     public FileTokenStore(FileTokenStoreOptions? options = null, TimeProvider? timeProvider = null, ILogger<FileTokenStore>? logger = null)
     {
@@ -66,7 +65,7 @@ public sealed class FileTokenStore : ITokenStore, IRefreshLock, IDisposable
         var path = System.IO.Path.GetFullPath(options.Path);
         _lockTimeout = options.LockTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _logger = SessionKeyLogging.Protect(logger);
         var keyFile = new KeyFile(System.IO.Path.GetFullPath(options.KeyPath ?? path + ".key"));
         _file = new StoreFile(path, keyFile, new StoreCodec(options.Identity ?? OwnerIdentity.Current, keyFile), _unsaved, _timeProvider, _logger);
     }

@@ -4,9 +4,13 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 
-namespace SessionKit.AspNetCore.Internal;
+namespace SessionKit.Internal;
 
-/// <summary>The structured state of a log event with its session key replaced by <see cref="SessionKeyHash"/>, and the message rendered again from the template.</summary>
+/// <summary>
+/// The structured state of a log event with its session key replaced by <see cref="SessionKeyHash"/> (also inside the names of
+/// kept-aside entries, which embed it), and the message rendered again from the template.
+/// </summary>
+/// <remarks>Also compiled into the other SessionKit packages (linked source).</remarks>
 internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, object?>>
 {
     public const string SessionKeyName = "SessionKey";
@@ -16,11 +20,17 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
 
     public RedactedLogState(IReadOnlyList<KeyValuePair<string, object?>> values)
     {
+        var key = Find(values, SessionKeyName)?.ToString();
+        var hash = SessionKeyHash.Of(key);
         _values = new KeyValuePair<string, object?>[values.Count];
         for (var i = 0; i < values.Count; i++)
         {
             var pair = values[i];
-            _values[i] = pair.Key == SessionKeyName ? new(pair.Key, SessionKeyHash.Of(pair.Value?.ToString())) : pair;
+            _values[i] = pair.Key == SessionKeyName
+                ? new(pair.Key, hash)
+                : IsKeyBearing(pair.Key) && pair.Value is string text && !string.IsNullOrEmpty(key) && text.Contains(key, StringComparison.Ordinal)
+                    ? new(pair.Key, text.Replace(key, hash, StringComparison.Ordinal))
+                    : pair;
         }
     }
 
@@ -95,16 +105,24 @@ internal sealed class RedactedLogState : IReadOnlyList<KeyValuePair<string, obje
         _ => value.ToString() ?? string.Empty,
     };
 
-    private object? Find(string name)
+    /// <summary>
+    /// Returns whether a value may embed the session key: the name of a storage entry that holds the session (an entry kept
+    /// aside is named after the key). Such values show the hash in place of the key.
+    /// </summary>
+    private static bool IsKeyBearing(string name) => name.StartsWith("KeptAside", StringComparison.Ordinal);
+
+    private static object? Find(IReadOnlyList<KeyValuePair<string, object?>> values, string name)
     {
-        foreach (var pair in _values)
+        for (var i = 0; i < values.Count; i++)
         {
-            if (pair.Key == name)
+            if (values[i].Key == name)
             {
-                return pair.Value;
+                return values[i].Value;
             }
         }
 
         return null;
     }
+
+    private object? Find(string name) => Find(_values, name);
 }
