@@ -496,7 +496,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
                 {
                     if (mode == SessionCodec.SessionState && expected is not null)
                     {
-                        RedisLog.RotatedSessionNotStored(_logger, key, versionForLog, ex);
+                        RedisLog.RotatedSessionNotStored(_logger, key, versionForLog, RedisErrors.WithoutKeys(ex));
                     }
 
                     throw Unavailable(key, redisKey, "compare-and-swap", ex);
@@ -576,8 +576,9 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
 
     private TokenStoreException Unavailable(string key, string redisKey, string operation, Exception cause)
     {
-        RedisLog.Unavailable(_logger, key, operation, cause);
-        return RedisErrors.Unavailable(key, redisKey, operation, cause);
+        var withoutKeys = RedisErrors.WithoutKeys(cause);
+        RedisLog.Unavailable(_logger, key, operation, withoutKeys);
+        return RedisErrors.Unavailable(key, redisKey, operation, withoutKeys);
     }
 
     private async ValueTask EnsureSubscribedAsync()
@@ -599,7 +600,7 @@ public sealed class RedisTokenStore : ITokenStore, IRefreshLock, IAsyncDisposabl
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Waiters poll meanwhile; the next acquisition tries again.
-            RedisLog.SubscribeFailed(_logger, ex);
+            RedisLog.SubscribeFailed(_logger, RedisErrors.WithoutKeys(ex));
         }
         finally
         {

@@ -59,7 +59,7 @@ internal sealed class RedisLease : IAsyncDisposable
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // The lease lapses by itself; waiters poll until then.
-            RedisLog.LockCleanupFailed(_logger, SessionKey, ex);
+            RedisLog.LockCleanupFailed(_logger, SessionKey, RedisErrors.WithoutKeys(ex));
         }
     }
 
@@ -82,7 +82,7 @@ internal sealed class RedisLease : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            RedisLog.LockCleanupFailed(_logger, SessionKey, ex);
+            RedisLog.LockCleanupFailed(_logger, SessionKey, RedisErrors.WithoutKeys(ex));
         }
         finally
         {

@@ -266,6 +266,51 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     }
 
     [Test]
+    public async Task GetAndSetAsync_RedisTimesOut_PersonalKeyNotInLogsNorExceptionText()
+    {
+        // StackExchange.Redis names commands and their keys in its exception messages (a timeout's "next: HMGET
+        // <prefix>{user:margaret@example.test}"): neither the log (its exception included) nor the store's exception text (its
+        // inner exceptions included) may repeat them.
+        const string personalKey = "user:margaret@example.test";
+        var options = ConfigurationOptions.Parse(Redis.Configuration);
+        options.AsyncTimeout = 200;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        OnTearDown(connection);
+        var logs = new FakeLogCollector();
+        var sut = new RedisTokenStore(connection, DataProtection, new RedisTokenStoreOptions { KeyPrefix = Prefix }, logger: new FakeLogger<RedisTokenStore>(logs));
+        OnTearDown(sut);
+        await Redis.CommandAsync("CLIENT PAUSE 2500 ALL");
+
+        // Both at once: a timeout is noticed about a second late, and the pause must outlast both.
+        var get = sut.GetAsync(personalKey, CancellationToken.None).AsTask();
+        var set = sut.SetAsync(personalKey, new Session { AccessToken = "a", RefreshToken = "r", ExpiresAt = DateTimeOffset.MaxValue }, CancellationToken.None).AsTask();
+        var errors = new[]
+        {
+            Assert.ThrowsAsync<TokenStoreException>(async () => await get)!,
+            Assert.ThrowsAsync<TokenStoreException>(async () => await set)!,
+        };
+
+        var records = logs.GetSnapshot();
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors.Select(e => e.IsTransient), Is.All.True);
+            Assert.That(errors.Select(e => e.SessionKey), Is.All.EqualTo(personalKey), "the exception's properties name the session, for the app");
+            Assert.That(errors.Select(e => e.InnerException), Is.All.InstanceOf<RedisTimeoutException>(), "the client's error is still there, without the key");
+            Assert.That(records.Select(r => r.Id.Name), Is.EqualTo(new[] { "RedisUnavailable", "RedisUnavailable" }));
+            foreach (var error in errors)
+            {
+                Assert.That(error.ToString(), Does.Not.Contain("margaret"), "the exception's text, inner exceptions included");
+            }
+
+            foreach (var record in records)
+            {
+                var text = record.Message + "|" + string.Join("|", record.StructuredState!.Select(kv => kv.Value)) + "|" + record.Exception;
+                Assert.That(text, Does.Not.Contain("margaret"), "the log, its exception included");
+            }
+        });
+    }
+
+    [Test]
     public async Task TryReplaceAsync_ForeignValue_TypedErrorKeptAside()
     {
         var sut = await CreateStoreAsync();
