@@ -564,7 +564,8 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
 
     private TokenStoreException Unavailable(string key, string operation, JSException cause)
     {
-        // The JavaScript error's name says enough (SecurityError, QuotaExceededError); its message is not ours to repeat.
+        // The JavaScript error's name says enough (SecurityError, QuotaExceededError); its message is not ours to repeat, not even
+        // as the inner exception: Chromium's QuotaExceededError names the entry, and so the session key.
         var errorName = cause.Message.Split(':', 2)[0].Trim();
         BrowserLog.StorageUnavailable(_logger, key, operation, errorName);
         return new TokenStoreException(
@@ -572,7 +573,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
             EntryName(key),
             null,
             $"Browser storage is unavailable ({operation}): it is disabled, blocked by the browser's settings, or full. The session is kept; retry later.",
-            cause);
+            new JSException(errorName));
     }
 
     private void Remember(string key, Entry entry)

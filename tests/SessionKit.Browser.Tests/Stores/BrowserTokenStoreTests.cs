@@ -230,6 +230,30 @@ public sealed class BrowserTokenStoreTests
     }
 
     [Test]
+    public async Task SetAsync_StorageFull_PersonalKeyNotInExceptionTextNorLog()
+    {
+        // Chromium's QuotaExceededError names the entry, and so the session key (personal data): the store's exception, its
+        // inner exception included, must not repeat it, nor the log.
+        const string personalKey = "user:margaret@example.test";
+        var browser = new FakeBrowser();
+        var logs = new FakeLogCollector();
+        await using var store = await StartAsync(browser, logs: logs);
+        browser.StorageUnavailable = true;
+
+        var error = Assert.ThrowsAsync<TokenStoreException>(async () => await store.SetAsync(personalKey, Sessions.Make(), CancellationToken.None));
+
+        var record = logs.GetSnapshot().Single(r => r.Id.Name == "BrowserStorageUnavailable");
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.IsTransient, Is.True);
+            Assert.That(error.SessionKey ?? error.FilePath, Does.Contain(personalKey), "the exception's properties name the entry, for the app");
+            Assert.That(error.ToString(), Does.Not.Contain("margaret"), "the exception's text, inner exceptions included");
+            Assert.That(error.InnerException, Is.InstanceOf<Microsoft.JSInterop.JSException>().With.Message.EqualTo("QuotaExceededError"));
+            Assert.That(record.Message + "|" + string.Join("|", record.StructuredState!.Select(kv => kv.Value)) + "|" + record.Exception, Does.Not.Contain("margaret"));
+        });
+    }
+
+    [Test]
     public async Task AcquireRefreshLockAsync_LeaseStorageFull_ThrowsTransientStoreErrorWithoutTheJavaScriptMessage()
     {
         var browser = new FakeBrowser { HasWebLocks = false };

@@ -80,7 +80,7 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
                 Reads++;
                 return (TValue)(object?)(Area((int)args[0]!).TryGetValue((string)args[1]!, out var value) ? value : null)!;
             case "write":
-                ThrowIfUnavailable("QuotaExceededError: The quota has been exceeded.");
+                ThrowIfUnavailable(QuotaExceeded((string)args[1]!));
                 Write((int)args[0]!, (string)args[1]!, (string?)args[2]);
                 return default!;
             case "release":
@@ -128,6 +128,10 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
 
     private ConcurrentDictionary<string, string> Area(int kind) => kind == 1 ? _sessionStorage : _browser.LocalStorage;
 
+    /// <summary>Chromium's message for a full localStorage, which names the entry (and so the session key).</summary>
+    private static string QuotaExceeded(string name) =>
+        $"QuotaExceededError: Failed to execute 'setItem' on 'Storage': Setting the value of '{name}' exceeded the quota.";
+
     private void ThrowIfUnavailable(string error)
     {
         if (_browser.StorageUnavailable)
@@ -155,7 +159,7 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
 
     private bool CompareAndSet(int kind, string name, string? expected, string? value)
     {
-        ThrowIfUnavailable("QuotaExceededError: The quota has been exceeded.");
+        ThrowIfUnavailable(QuotaExceeded(name));
         lock (_browser)
         {
             Area(kind).TryGetValue(name, out var current);
