@@ -230,7 +230,6 @@ public sealed class SignedInUserSessions
         return code;
     }
 
-    /// <summary>Returns the key as logs should show it.</summary>
     /// <summary>Gets the logger of these sessions, which hashes session keys unless <see cref="SessionKitOptions.LogSessionKeys"/> is set.</summary>
     internal ILogger Logger => _logger;
 
