@@ -289,6 +289,7 @@ public sealed class RedisTokenStoreTests : RedisTestBase
             Assert.ThrowsAsync<TokenStoreException>(async () => await get)!,
             Assert.ThrowsAsync<TokenStoreException>(async () => await set)!,
         };
+        await Redis.CommandAsync("CLIENT UNPAUSE");
 
         var records = logs.GetSnapshot();
         Assert.Multiple(() =>
