@@ -274,22 +274,30 @@ public sealed class RedisTokenStoreTests : RedisTestBase
         const string personalKey = "user:margaret@example.test";
         var options = ConfigurationOptions.Parse(Redis.Configuration);
         options.AsyncTimeout = 200;
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(100);
         var connection = await ConnectionMultiplexer.ConnectAsync(options);
         OnTearDown(connection);
         var logs = new FakeLogCollector();
         var sut = new RedisTokenStore(connection, DataProtection, new RedisTokenStoreOptions { KeyPrefix = Prefix }, logger: new FakeLogger<RedisTokenStore>(logs));
         OnTearDown(sut);
-        await Redis.CommandAsync("CLIENT PAUSE 2500 ALL");
-
-        // Both at once: a timeout is noticed about a second late, and the pause must outlast both.
-        var get = sut.GetAsync(personalKey, CancellationToken.None).AsTask();
-        var set = sut.SetAsync(personalKey, new Session { AccessToken = "a", RefreshToken = "r", ExpiresAt = DateTimeOffset.MaxValue }, CancellationToken.None).AsTask();
-        var errors = new[]
+        // The pause must outlast both timeouts, which the client notices on its heartbeat (every 100 ms here, later on a loaded
+        // machine). A pause blocks CLIENT UNPAUSE too, so it simply runs out; 5 s is ten times what the timeouts take.
+        await Redis.CommandAsync("CLIENT PAUSE 5000 ALL");
+        TokenStoreException[] errors;
+        try
         {
-            Assert.ThrowsAsync<TokenStoreException>(async () => await get)!,
-            Assert.ThrowsAsync<TokenStoreException>(async () => await set)!,
-        };
-        await Redis.CommandAsync("CLIENT UNPAUSE");
+            var get = sut.GetAsync(personalKey, CancellationToken.None).AsTask();
+            var set = sut.SetAsync(personalKey, new Session { AccessToken = "a", RefreshToken = "r", ExpiresAt = DateTimeOffset.MaxValue }, CancellationToken.None).AsTask();
+            errors =
+            [
+                Assert.ThrowsAsync<TokenStoreException>(async () => await get)!,
+                Assert.ThrowsAsync<TokenStoreException>(async () => await set)!,
+            ];
+        }
+        finally
+        {
+            await Redis.CommandAsync("CLIENT UNPAUSE");
+        }
 
         var records = logs.GetSnapshot();
         Assert.Multiple(() =>
