@@ -573,7 +573,10 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
             EntryName(key),
             null,
             $"Browser storage is unavailable ({operation}): it is disabled, blocked by the browser's settings, or full. The session is kept; retry later.",
-            new JSException(errorName));
+            new JSException(errorName))
+        {
+            SessionKey = key,
+        };
     }
 
     private void Remember(string key, Entry entry)

@@ -246,7 +246,7 @@ public sealed class BrowserTokenStoreTests
         Assert.Multiple(() =>
         {
             Assert.That(error!.IsTransient, Is.True);
-            Assert.That(error.SessionKey ?? error.FilePath, Does.Contain(personalKey), "the exception's properties name the entry, for the app");
+            Assert.That(error.SessionKey, Is.EqualTo(personalKey), "the exception names the session in its property, for the app");
             Assert.That(error.ToString(), Does.Not.Contain("margaret"), "the exception's text, inner exceptions included");
             Assert.That(error.InnerException, Is.InstanceOf<Microsoft.JSInterop.JSException>().With.Message.EqualTo("QuotaExceededError"));
             Assert.That(record.Message + "|" + string.Join("|", record.StructuredState!.Select(kv => kv.Value)) + "|" + record.Exception, Does.Not.Contain("margaret"));
