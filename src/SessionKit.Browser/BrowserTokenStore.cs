@@ -100,6 +100,7 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>A task that completes when the store is ready.</returns>
     /// <exception cref="ObjectDisposedException">The store was disposed.</exception>
+    /// <exception cref="InvalidOperationException">Another <see cref="BrowserTokenStore"/> over web storage is started in this page (one per page).</exception>
     public async ValueTask StartAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -118,15 +119,25 @@ public sealed class BrowserTokenStore : ITokenStore, IRefreshLock, IAsyncDisposa
 
             var module = await _js.InvokeAsync<IJSObjectReference>("import", cancellationToken, ModulePath).ConfigureAwait(false);
             _listener = DotNetObjectReference.Create(new JsListener(this));
-            UsesWebLocks = await module.InvokeAsync<bool>(
-                "start",
-                cancellationToken,
-                _listener,
-                TabId,
-                StorageCode,
-                _options.KeyPrefix,
-                _options.UseWebLocks,
-                (int)_options.LeaseDuration.TotalMilliseconds).ConfigureAwait(false);
+            try
+            {
+                UsesWebLocks = await module.InvokeAsync<bool>(
+                    "start",
+                    cancellationToken,
+                    _listener,
+                    TabId,
+                    StorageCode,
+                    _options.KeyPrefix,
+                    _options.UseWebLocks,
+                    (int)_options.LeaseDuration.TotalMilliseconds).ConfigureAwait(false);
+            }
+            catch (JSException ex) when (ex.Message.Contains("SessionKitAlreadyStarted", StringComparison.Ordinal))
+            {
+                _listener.Dispose();
+                _listener = null;
+                throw new InvalidOperationException(
+                    "Another BrowserTokenStore is started in this page. The JavaScript module serves one store per page: register one (AddBrowserStore registers a singleton), or dispose the first before starting another.");
+            }
             _module = module;
             BrowserLog.Started(_logger, TabId, _options.Storage, UsesWebLocks ? "Web Locks" : "storage lease");
         }

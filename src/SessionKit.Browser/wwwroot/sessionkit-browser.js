@@ -10,6 +10,7 @@ const SESSION = 1;
 let tabId = newId().slice(0, 8);
 const tickets = new Map();
 let config = null;
+let listening = false;
 
 function newId() {
   if (globalThis.crypto && typeof globalThis.crypto.randomUUID === "function") {
@@ -137,27 +138,37 @@ async function handOver(lock, stamped) {
 }
 
 /**
- * Starts the module for one store: remembers its settings, listens for storage events of its entries (other tabs' writes)
- * and for wake-ups (visible again, resumed from frozen, restored from the back-forward cache).
- * Returns whether the refresh lock uses Web Locks.
+ * Starts the module for the page's store: remembers its settings, listens for storage events of its entries (other tabs'
+ * writes) and for wake-ups (visible again, resumed from frozen, restored from the back-forward cache). One store per page: a
+ * second start before stop() throws. Returns whether the refresh lock uses Web Locks.
  */
 export function start(listener, id, kind, prefix, useWebLocks, leaseMs) {
+  if (config && config.listener) {
+    // The module's state is the page's: one store per page (AddBrowserStore registers a singleton). A second store would
+    // silently take the first one's events and locks' settings.
+    throw new Error("SessionKitAlreadyStarted: another BrowserTokenStore is started in this page");
+  }
+
   tabId = id;
   const locks = useWebLocks && webLocksAvailable();
   config = { listener, kind, prefix, locks, leaseMs };
-  if (kind === LOCAL) {
-    window.addEventListener("storage", e => {
-      if (e.storageArea !== window.localStorage) {
-        return;
-      }
-
-      if (e.key === null) {
-        notify("OnStorageCleared");
-      } else if (e.key.startsWith(prefix + "session:")) {
-        notify("OnStorageChanged", e.key.substring(prefix.length + 8), e.newValue);
-      }
-    });
+  if (listening) {
+    // A store started again after the first was disposed: the page's listeners are in place and read the new config.
+    return locks;
   }
+
+  listening = true;
+  window.addEventListener("storage", e => {
+    if (!config || config.kind !== LOCAL || e.storageArea !== window.localStorage) {
+      return;
+    }
+
+    if (e.key === null) {
+      notify("OnStorageCleared");
+    } else if (e.key.startsWith(config.prefix + "session:")) {
+      notify("OnStorageChanged", e.key.substring(config.prefix.length + 8), e.newValue);
+    }
+  });
 
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {

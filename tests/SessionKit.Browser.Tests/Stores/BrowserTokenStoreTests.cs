@@ -181,6 +181,44 @@ public sealed class BrowserTokenStoreTests
     }
 
     [Test]
+    public async Task StartAsync_SecondStoreInTheSamePage_FailsClearlyAndTheFirstKeepsWorking()
+    {
+        var browser = new FakeBrowser();
+        var tab = browser.OpenTab();
+        await using var first = await StartAsync(tab);
+        var second = new BrowserTokenStore(tab, Options.Create(new BrowserTokenStoreOptions { KeyPrefix = "other:" }));
+
+        var error = Assert.ThrowsAsync<InvalidOperationException>(async () => await second.StartAsync());
+        await second.DisposeAsync();
+        var heard = new List<BrowserSessionChangedEventArgs>();
+        first.SessionChanged += (_, e) => heard.Add(e);
+        await using var other = await StartAsync(browser);
+        await other.SetAsync(Key, Sessions.Make(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.StartWith("Another BrowserTokenStore is started in this page."));
+            Assert.That(heard, Has.Count.EqualTo(1), "the first store still hears other tabs");
+        });
+    }
+
+    [Test]
+    public async Task StartAsync_AfterTheFirstStoreWasDisposed_StartsAndHearsOtherTabs()
+    {
+        var browser = new FakeBrowser();
+        var tab = browser.OpenTab();
+        await (await StartAsync(tab)).DisposeAsync();
+        await using var again = await StartAsync(tab);
+        var heard = new List<BrowserSessionChangedEventArgs>();
+        again.SessionChanged += (_, e) => heard.Add(e);
+
+        await using var other = await StartAsync(browser);
+        await other.SetAsync(Key, Sessions.Make(), CancellationToken.None);
+
+        Assert.That(heard, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task GetAsync_HugeEntry_ThrowsCorruptWithoutParsingIt()
     {
         var browser = new FakeBrowser();

@@ -52,6 +52,12 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
             case "import":
                 return (TValue)(object)this;
             case "start":
+                if (_listener is not null)
+                {
+                    // As the module does: one store per page.
+                    throw new JSException("SessionKitAlreadyStarted: another BrowserTokenStore is started in this page");
+                }
+
                 _listener = ((DotNetObjectReference<JsListener>)args[0]!).Value;
                 _prefix = (string)args[3]!;
                 return (TValue)(object)((bool)args[4]! && _browser.HasWebLocks);
