@@ -379,8 +379,11 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     [Test]
     public async Task AcquireRefreshLockAsync_HolderOutlivesLease_RenewedAndStillExclusive()
     {
-        var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromMilliseconds(600));
-        var b = await CreateStoreAsync(o => o.LockWaitTimeout = TimeSpan.FromMilliseconds(2000));
+        // The waiter waits three leases: without renewals the lease would lapse after the first and the waiter would take the
+        // lock. Renewals come every third of the lease, so a lapse would take a stall of two thirds of it (800 ms here, where a
+        // 600 ms lease lapsed on a 400 ms stall of a loaded machine).
+        var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromMilliseconds(1200));
+        var b = await CreateStoreAsync(o => o.LockWaitTimeout = TimeSpan.FromMilliseconds(3600));
         var raw = await RawAsync();
         await using var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
 
@@ -389,7 +392,7 @@ public sealed class RedisTokenStoreTests : RedisTestBase
 
         Assert.Multiple(async () =>
         {
-            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1900)), "waited the whole LockWaitTimeout: the 600 ms lease was renewed");
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(3500)), "waited the whole LockWaitTimeout: the 1.2 s lease was renewed");
             Assert.That(ex!.Message, Does.Contain("LockWaitTimeout"));
             Assert.That(await raw.KeyTimeToLiveAsync(Prefix + "{k}:lock"), Is.GreaterThan(TimeSpan.Zero));
         });
@@ -398,15 +401,17 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     [Test]
     public async Task AcquireRefreshLockAsync_HolderDiedWithoutRelease_TakenOnceLeaseLapses()
     {
-        var sut = await CreateStoreAsync();
+        // The fallback poll is 20 s here: only the wait for the lease's remaining time (PTTL) takes the lock this fast.
+        var sut = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
         var raw = await RawAsync();
 
-        // An instance that died holding the lock: its lease runs out, nobody renews or releases it.
-        await raw.StringSetAsync(Prefix + "{k}:lock", "dead-instance", TimeSpan.FromMilliseconds(800));
+        // An instance that died holding the lock: its lease runs out, nobody renews or releases it. The clock starts before the
+        // lease is written, so it never runs short of the lease however late the SET's reply arrives.
         var watch = Stopwatch.StartNew();
+        await raw.StringSetAsync(Prefix + "{k}:lock", "dead-instance", TimeSpan.FromMilliseconds(800));
         await using var held = await sut.AcquireRefreshLockAsync("k", CancellationToken.None);
 
-        Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(600)).And.LessThan(TimeSpan.FromMilliseconds(1300)), "bounded by the lease");
+        Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(790)).And.LessThan(TimeSpan.FromSeconds(5)), "bounded by the lease, not by the 20 s poll");
     }
 
     [Test]
