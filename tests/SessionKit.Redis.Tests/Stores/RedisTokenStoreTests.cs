@@ -348,12 +348,21 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     public async Task AcquireRefreshLockAsync_SessionRotatedWhileWaiting_ReturnsWithoutTakingLock()
     {
         var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromSeconds(30));
-        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
+        var logs = new FakeLogCollector();
+        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20), logger: new FakeLogger<RedisTokenStore>(logs));
         var v0 = Sessions.Make();
         await a.SetAsync("k", v0, CancellationToken.None);
         await using var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
         var waiting = b.AcquireRefreshLockAsync("k", CancellationToken.None).AsTask();
-        await Task.Delay(300);
+
+        // The rotation must come after the waiter found the lock held (it then remembers the session it saw); a fixed pause
+        // let a slow first round trip see the rotated session already, and wait for the holder instead.
+        var found = Stopwatch.StartNew();
+        while (!logs.GetSnapshot().Any(r => r.Id.Name == "RedisLockWaiting"))
+        {
+            Assert.That(found.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "the waiter found the lock held");
+            await Task.Delay(10);
+        }
 
         var v1 = Sessions.Next(v0);
         await a.TryReplaceAsync("k", v0, v1, CancellationToken.None);
