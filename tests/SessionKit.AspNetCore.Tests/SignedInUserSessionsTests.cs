@@ -134,12 +134,13 @@ public sealed class SignedInUserSessionsTests
         using var services = CreateServices();
         var issued = _auth.IssueSession(Email);
         var user = User(("sub", issued.UserId), ("sid", issued.SessionId));
+        var expiresAt = TimeProvider.System.GetUtcNow().AddHours(1);
         var properties = new AuthenticationProperties();
         properties.StoreTokens(
         [
             new AuthenticationToken { Name = "access_token", Value = issued.AccessToken },
             new AuthenticationToken { Name = "refresh_token", Value = issued.RefreshToken },
-            new AuthenticationToken { Name = "expires_at", Value = TimeProvider.System.GetUtcNow().AddHours(1).ToString("o") },
+            new AuthenticationToken { Name = "expires_at", Value = expiresAt.ToString("o") },
         ]);
         var context = new CookieSigningInContext(
             new DefaultHttpContext { RequestServices = services },
@@ -156,7 +157,7 @@ public sealed class SignedInUserSessionsTests
         {
             Assert.That(stored?.AccessToken, Is.EqualTo(issued.AccessToken));
             Assert.That(stored?.RefreshToken, Is.EqualTo(issued.RefreshToken));
-            Assert.That(stored?.ExpiresAt, Is.EqualTo(TimeProvider.System.GetUtcNow().AddHours(1)).Within(TimeSpan.FromSeconds(5)));
+            Assert.That(stored?.ExpiresAt, Is.EqualTo(expiresAt).Within(TimeSpan.FromSeconds(1)), "the saved expires_at, not a time read later");
             Assert.That(properties.GetTokens(), Is.Empty);
             Assert.That(properties.Items.Keys, Has.None.StartsWith(".Token"));
         });

@@ -145,18 +145,26 @@ public sealed partial class BrowserModuleTests
     {
         var tabs = OpenStarted(2, useWebLocks, leaseMs: 3000);
         var name = Prefix + "lock";
+        var closedAt = Prefix + "closedAt";
         Assert.That(tabs[0].Await("return await window.sk.acquire(1, args[0], 2000);", name).GetBoolean(), Is.True);
-        tabs[1].Begin("wait", "const t = performance.now(); const r = await window.sk.acquire(1, args[0], 10000); return [r, performance.now() - t];", name);
+
+        // Timed in the browser, from the holder's pagehide (a capturing listener runs before the module's own) to the grant:
+        // the driver's close command and polls, slow on a loaded machine, are not part of the takeover.
+        tabs[0].Run("window.addEventListener('pagehide', () => localStorage.setItem(arguments[0], String(Date.now())), true);", closedAt);
+        tabs[1].Begin("wait", "const t = performance.now(); const r = await window.sk.acquire(1, args[0], 10000); return [r, performance.now() - t, Date.now()];", name);
 
         var clock = Stopwatch.StartNew();
         tabs[0].Close();
         var result = ModuleTab.WaitAll([tabs[1]], "wait", TimeSpan.FromSeconds(15))[0];
+        var closed = (string?)tabs[1].Run("return localStorage.getItem(arguments[0]);", closedAt);
+        var takeover = closed is null ? (double?)null : result[2].GetDouble() - double.Parse(closed, System.Globalization.CultureInfo.InvariantCulture);
 
-        Log($"taken over {clock.ElapsedMilliseconds} ms after the holder closed: {result}");
+        Log($"taken over {takeover} ms after the holder's pagehide ({clock.ElapsedMilliseconds} ms after the close command was sent): {result}");
         Assert.Multiple(() =>
         {
             Assert.That(result[0].GetBoolean(), Is.True);
-            Assert.That(clock.Elapsed, Is.LessThan(within));
+            Assert.That(closed, Is.Not.Null, "the closed tab's pagehide ran");
+            Assert.That(takeover, Is.LessThan(within.TotalMilliseconds));
         });
     }
 

@@ -402,12 +402,21 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     public async Task AcquireRefreshLockAsync_SessionRotatedWhileWaiting_ReturnsWithoutTakingLock()
     {
         var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromSeconds(30));
-        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
+        var logs = new FakeLogCollector();
+        var b = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20), logger: new FakeLogger<RedisTokenStore>(logs));
         var v0 = Sessions.Make();
         await a.SetAsync("k", v0, CancellationToken.None);
         await using var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
         var waiting = b.AcquireRefreshLockAsync("k", CancellationToken.None).AsTask();
-        await Task.Delay(300);
+
+        // The rotation must come after the waiter found the lock held (it then remembers the session it saw); a fixed pause
+        // let a slow first round trip see the rotated session already, and wait for the holder instead.
+        var found = Stopwatch.StartNew();
+        while (!logs.GetSnapshot().Any(r => r.Id.Name == "RedisLockWaiting"))
+        {
+            Assert.That(found.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "the waiter found the lock held");
+            await Task.Delay(10);
+        }
 
         var v1 = Sessions.Next(v0);
         await a.TryReplaceAsync("k", v0, v1, CancellationToken.None);
@@ -433,8 +442,11 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     [Test]
     public async Task AcquireRefreshLockAsync_HolderOutlivesLease_RenewedAndStillExclusive()
     {
-        var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromMilliseconds(600));
-        var b = await CreateStoreAsync(o => o.LockWaitTimeout = TimeSpan.FromMilliseconds(2000));
+        // The waiter waits three leases: without renewals the lease would lapse after the first and the waiter would take the
+        // lock. Renewals come every third of the lease, so a lapse would take a stall of two thirds of it (800 ms here, where a
+        // 600 ms lease lapsed on a 400 ms stall of a loaded machine).
+        var a = await CreateStoreAsync(o => o.LockLease = TimeSpan.FromMilliseconds(1200));
+        var b = await CreateStoreAsync(o => o.LockWaitTimeout = TimeSpan.FromMilliseconds(3600));
         var raw = await RawAsync();
         await using var held = await a.AcquireRefreshLockAsync("k", CancellationToken.None);
 
@@ -443,7 +455,7 @@ public sealed class RedisTokenStoreTests : RedisTestBase
 
         Assert.Multiple(async () =>
         {
-            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(1900)), "waited the whole LockWaitTimeout: the 600 ms lease was renewed");
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(3500)), "waited the whole LockWaitTimeout: the 1.2 s lease was renewed");
             Assert.That(ex!.Message, Does.Contain("LockWaitTimeout"));
             Assert.That(await raw.KeyTimeToLiveAsync(Prefix + "{k}:lock"), Is.GreaterThan(TimeSpan.Zero));
         });
@@ -452,15 +464,17 @@ public sealed class RedisTokenStoreTests : RedisTestBase
     [Test]
     public async Task AcquireRefreshLockAsync_HolderDiedWithoutRelease_TakenOnceLeaseLapses()
     {
-        var sut = await CreateStoreAsync();
+        // The fallback poll is 20 s here: only the wait for the lease's remaining time (PTTL) takes the lock this fast.
+        var sut = await CreateStoreAsync(o => o.MaxLockPoll = TimeSpan.FromSeconds(20));
         var raw = await RawAsync();
 
-        // An instance that died holding the lock: its lease runs out, nobody renews or releases it.
-        await raw.StringSetAsync(Prefix + "{k}:lock", "dead-instance", TimeSpan.FromMilliseconds(800));
+        // An instance that died holding the lock: its lease runs out, nobody renews or releases it. The clock starts before the
+        // lease is written, so it never runs short of the lease however late the SET's reply arrives.
         var watch = Stopwatch.StartNew();
+        await raw.StringSetAsync(Prefix + "{k}:lock", "dead-instance", TimeSpan.FromMilliseconds(800));
         await using var held = await sut.AcquireRefreshLockAsync("k", CancellationToken.None);
 
-        Assert.That(watch.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(600)).And.LessThan(TimeSpan.FromMilliseconds(1300)), "bounded by the lease");
+        Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(790)).And.LessThan(TimeSpan.FromSeconds(5)), "bounded by the lease, not by the 20 s poll");
     }
 
     [Test]

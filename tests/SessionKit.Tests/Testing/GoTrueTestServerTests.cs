@@ -339,12 +339,12 @@ public sealed class GoTrueTestServerTests
     public async Task Counters_DelayedRefresh_CountsOneInFlightUntilDecided()
     {
         var token = _sut.IssueSession(Email).RefreshToken;
-        _sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromMilliseconds(500)));
+        _sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromSeconds(2)));
 
         var refresh = PostRefreshAsync(token);
         while (_sut.Counters.RefreshesInFlight == 0 && !refresh.IsCompleted)
         {
-            await Task.Delay(5); // polls the counter the delay fault holds up for 500 ms
+            await Task.Delay(5); // polls the counter the delay fault holds up for 2 s (500 ms could pass in one stall of a loaded machine)
         }
 
         var during = _sut.Counters.RefreshesInFlight;

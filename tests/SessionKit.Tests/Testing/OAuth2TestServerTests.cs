@@ -223,11 +223,21 @@ public sealed class OAuth2TestServerTests
     {
         await using var sut = await StartAsync(new OAuth2TestServerOptions());
         var issued = sut.IssueTokens(User, Password);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMilliseconds(200) };
-        sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromMilliseconds(600)));
+        using var http = new HttpClient();
+        using var giveUp = new CancellationTokenSource();
+        sut.EnqueueRefreshFault(TokenEndpointFault.Delayed(TimeSpan.FromMilliseconds(1500)));
 
+        // The client gives up once the server holds the request (a 200 ms client timeout could run out before a slow
+        // machine's request even reached the server, or 400 ms late, after the server had answered).
         Assert.That(sut.Counters.RefreshesInFlight, Is.Zero);
-        Assert.ThrowsAsync<TaskCanceledException>(() => RefreshAsync(http, sut, issued.RefreshToken));
+        var abandoned = http.PostAsync(sut.TokenEndpoint, Form(sut, ("grant_type", "refresh_token"), ("refresh_token", issued.RefreshToken)), giveUp.Token);
+        while (sut.Counters.RefreshesInFlight == 0 && !abandoned.IsCompleted)
+        {
+            await Task.Delay(5);
+        }
+
+        await giveUp.CancelAsync();
+        Assert.ThrowsAsync<TaskCanceledException>(() => abandoned);
         Assert.That(sut.Counters.RefreshesInFlight, Is.EqualTo(1), "the server is still processing the abandoned request");
         while (sut.Counters.RefreshesInFlight > 0)
         {
