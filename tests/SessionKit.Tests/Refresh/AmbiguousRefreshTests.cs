@@ -63,8 +63,9 @@ public sealed class AmbiguousRefreshTests
         var call = sut.RefreshAsync(Key, seen, CancellationToken.None);
         await server.WaitForRequestsAsync(1);
         time.Advance(AttemptTimeout);
-        var early = await Task.WhenAny(server.WaitForRequestsAsync(2), Task.Delay(300));
-        Assert.That(early, Is.Not.SameAs(server.WaitForRequestsAsync(2)), "resent while the first request was in flight");
+        var second = server.WaitForRequestsAsync(2);
+        var early = await Task.WhenAny(second, Task.Delay(300));
+        Assert.That(early, Is.Not.SameAs(second), "resent while the first request was in flight");
 
         // The slow server commits the rotation 1.5 s after the request, after the client gave up.
         time.Advance(TimeSpan.FromMilliseconds(500));
