@@ -191,7 +191,9 @@ public sealed class SignedInUserSessions
     /// <summary>
     /// Signs the current user out: ends the session at the server where it can (GoTrue <c>/logout</c>), leaves a
     /// <see cref="SessionEndReason.SignedOut"/> end in the store (so the user's other tabs and the app's other instances
-    /// follow, with <see cref="SessionEndCodes.SignedOut"/>), and signs the cookie out.
+    /// follow, with <see cref="SessionEndCodes.SignedOut"/>), and signs the cookie out. The cookie is signed out even when the
+    /// store cannot record the sign-out (an outage, a read-only replica): that is logged, and the stored session then stays until
+    /// it expires or its next refresh is rejected.
     /// </summary>
     /// <param name="context">The current request.</param>
     /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
@@ -202,7 +204,15 @@ public sealed class SignedInUserSessions
         ArgumentNullException.ThrowIfNull(context);
         if (GetSessionKey(context.User) is { } key)
         {
-            await _client.ForKey(key).SignOutAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.ForKey(key).SignOutAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TokenStoreException ex)
+            {
+                // A user who asks to sign out is signed out of this browser whatever the store does.
+                Log.SignOutNotStored(_logger, key, ex.GetType().Name + (ex.IsTransient ? ", transient" : string.Empty));
+            }
         }
 
         await SignInResponder.SignOutWithReasonAsync(context, Options, SessionEndCodes.SignedOut).ConfigureAwait(false);

@@ -14,7 +14,10 @@ public static class SessionKitApplicationBuilderExtensions
     /// cookie is signed out and a browser is redirected to <see cref="SignedInUserSessionOptions.SignInPath"/> with the reason
     /// code; an API call gets 401 with <c>{"error":"session_ended","reason":...,"message":...}</c> and the
     /// <see cref="SessionEndCodes.HeaderName"/> header. Also turns a <see cref="SessionEndedException"/> or
-    /// <see cref="SessionRequiredException"/> thrown by the endpoint (before its response started) into the same answer.
+    /// <see cref="SessionRequiredException"/> thrown by the endpoint (before its response started) into the same answer, when it
+    /// is about the user's own session (one the app named with <c>request.SetSessionKey</c> is left to the app). A store or token
+    /// server that is unavailable (a transient <see cref="TokenStoreException"/> or <see cref="SessionRefreshException"/>) gets
+    /// 503 <c>{"error":"temporarily_unavailable",...}</c> and signs nobody out.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder, for chaining.</returns>

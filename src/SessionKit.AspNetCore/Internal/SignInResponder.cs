@@ -1,5 +1,7 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +13,11 @@ namespace SessionKit.AspNetCore.Internal;
 /// <summary>Answers a request whose user must sign in (again): a redirect to the sign-in page for a browser, 401 with a JSON reason for an API call.</summary>
 internal static class SignInResponder
 {
+    /// <summary>The <c>error</c> of a 503 answer (the OAuth 2.0 code for the same condition).</summary>
+    public const string UnavailableCode = "temporarily_unavailable";
+
+    private const string UnavailableMessage = "Sign-in is temporarily unavailable. Please try again in a moment.";
+
     public static bool IsApiRequest(HttpRequest request, SignedInUserSessionOptions options)
     {
         if (options.IsApiRequest is { } isApi)
@@ -66,6 +73,37 @@ internal static class SignInResponder
         {
             context.Response.Cookies.Delete(name, new CookieOptions { Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/" });
         }
+    }
+
+    /// <summary>Answers 503 when the store or the token server is unavailable: the session did not end, so no sign-out, no reason and no detail.</summary>
+    public static async Task RespondUnavailableAsync(HttpContext context, SignedInUserSessionOptions options, TimeSpan? retryAfter)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.CacheControl = "no-store";
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        using var body = new MemoryStream();
+        if (IsApiRequest(context.Request, options))
+        {
+            response.ContentType = "application/json; charset=utf-8";
+            using var json = new Utf8JsonWriter(body);
+            json.WriteStartObject();
+            json.WriteString("error", UnavailableCode);
+            json.WriteString("message", UnavailableMessage);
+            json.WriteEndObject();
+        }
+        else
+        {
+            response.ContentType = "text/plain; charset=utf-8";
+            body.Write(Encoding.UTF8.GetBytes(UnavailableMessage));
+        }
+
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Signs the cookie out (when <paramref name="signOut"/>) and answers with the reason <paramref name="code"/>.</summary>

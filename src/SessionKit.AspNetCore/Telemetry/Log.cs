@@ -21,4 +21,10 @@ internal static partial class Log
 
     [LoggerMessage(404, LogLevel.Debug, "Moved the tokens of a sign-in out of the authentication properties into the store under '{SessionKey}'.", EventName = "TokensMovedToStore")]
     public static partial void TokensMovedToStore(ILogger logger, string sessionKey);
+
+    [LoggerMessage(405, LogLevel.Warning, "The session store or the token server was unavailable for a request of session '{SessionKey}' ({ExceptionType}): answered 503, nobody signed out.", EventName = "TemporarilyUnavailable")]
+    public static partial void TemporarilyUnavailable(ILogger logger, string sessionKey, string exceptionType);
+
+    [LoggerMessage(406, LogLevel.Warning, "Signed the cookie of session '{SessionKey}' out, but the store could not record the sign-out ({ExceptionType}): the stored session stays until it expires or is refreshed and rejected.", EventName = "SignOutNotStored")]
+    public static partial void SignOutNotStored(ILogger logger, string sessionKey, string exceptionType);
 }
