@@ -53,7 +53,7 @@ public sealed class SignedInUserSessions
     /// <value>The options configured with <c>AddSessionKitAspNetCore</c>.</value>
     public SignedInUserSessionOptions Options { get; }
 
-    /// <summary>Returns the session key of <paramref name="user"/>: <see cref="SignedInUserSessionOptions.KeySelector"/>, else prefix + subject (+ <c>":"</c> + session id).</summary>
+    /// <summary>Returns the session key of <paramref name="user"/>: <see cref="SignedInUserSessionOptions.KeySelector"/>, else prefix + subject (+ <c>":"</c> + session id), with <c>%</c> and <c>:</c> inside a claim value percent-encoded.</summary>
     /// <param name="user">The signed-in user.</param>
     /// <returns>The key, or <see langword="null"/> when the user is not authenticated or has no subject claim.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="user"/> is <see langword="null"/>.</exception>
@@ -77,7 +77,8 @@ public sealed class SignedInUserSessions
         }
 
         var sessionId = Value(user, Options.SessionIdClaimType) ?? Value(user, ClaimTypes.Sid);
-        return sessionId is null ? Options.KeyPrefix + subject : string.Concat(Options.KeyPrefix, subject, ":", sessionId);
+        subject = KeyPart(subject);
+        return sessionId is null ? Options.KeyPrefix + subject : string.Concat(Options.KeyPrefix, subject, ":", KeyPart(sessionId));
     }
 
     /// <summary>Returns the <see cref="SessionClient"/> of <paramref name="user"/>'s session (for <see cref="SessionClient.GetAccessTokenAsync"/>, sign-out, events).</summary>
@@ -259,6 +260,10 @@ public sealed class SignedInUserSessions
 
     private static string? Value(ClaimsPrincipal user, string claimType) =>
         user.FindFirst(claimType)?.Value is { Length: > 0 } value ? value : null;
+
+    /// <summary>Escapes <c>%</c> and the separator <c>:</c> in a claim value, so that two different users never map to one key.</summary>
+    private static string KeyPart(string value) =>
+        value.AsSpan().IndexOfAny('%', ':') < 0 ? value : value.Replace("%", "%25", StringComparison.Ordinal).Replace(":", "%3A", StringComparison.Ordinal);
 
     private static string? ReadJwtClaim(string token, string claim)
     {

@@ -52,6 +52,26 @@ public sealed class SignedInUserSessionsTests
     }
 
     [Test]
+    public void GetSessionKey_ClaimValuesContainingTheSeparator_DistinctUsersNeverShareAKey()
+    {
+        using var services = CreateServices();
+        var sut = services.GetRequiredService<SignedInUserSessions>();
+        (string Sub, string? Sid)[] users =
+        [
+            ("a:b", "c"), ("a", "b:c"), ("a:b:c", null), ("a", "b%3Ac"), ("a%3Ab", "c"),
+            ("https://idp.example/id/org/u1", "s1"), ("https", "//idp.example/id/org/u1:s1"),
+        ];
+
+        var keys = users.Select(u => sut.GetSessionKey(u.Sid is null ? User(("sub", u.Sub)) : User(("sub", u.Sub), ("sid", u.Sid)))).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys, Is.Unique, string.Join(" | ", keys));
+            Assert.That(sut.GetSessionKey(User(("sub", "6f1c"), ("sid", "9a2e"))), Is.EqualTo("user:6f1c:9a2e"), "ordinary keys are unchanged");
+        });
+    }
+
+    [Test]
     public void GetSessionKey_CustomSelector_UsesIt()
     {
         using var services = CreateServices(o => o.KeySelector = u => "tenant-a:" + u.FindFirst("oid")?.Value);
