@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SessionKit.AspNetCore.Tests.Support;
@@ -28,7 +29,7 @@ public sealed class ForcedSignOutMiddlewareTests
     [SetUp]
     public async Task SetUp()
     {
-        _host = await MiddlewareHost.StartAsync();
+        _host = await MiddlewareHost.StartAsync(pathBase: TestContext.CurrentContext.Test.Properties.ContainsKey("PathBase") ? new PathString((string)TestContext.CurrentContext.Test.Properties.Get("PathBase")!) : default);
         _userId = _host.Auth.AddUser(Email, Password);
         _cookies = new CookieContainer();
         _browser = new HttpClient(new SocketsHttpHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = _host.Url };
@@ -121,6 +122,25 @@ public sealed class ForcedSignOutMiddlewareTests
             Assert.That(cookieAfterSignOut, Is.Null, "a user who asked to sign out is signed out of this browser, store or not");
             Assert.That(me.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(key, Does.StartWith("user:" + _userId + ":"));
+        });
+    }
+
+    [Test]
+    [Property("PathBase", "/café app")]
+    public async Task InvokeAsync_PathBaseWithSpaceAndNonAscii_EscapedSignInUrlNever500()
+    {
+        await _host.Store.RemoveAsync(_host.Sessions.GetSessionKey(Principal())!, CancellationToken.None);
+
+        using var api = await GetAsync("api/me", "application/json");
+        var body = await api.Content.ReadAsStringAsync();
+        using var again = await GetAsync("api/me", "text/html");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(body, Does.Contain("\"signInUrl\":\"/caf%C3%A9%20app/signin?reason=session_missing\""));
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "the same browser's next page, with the reason cookie");
+            Assert.That(again.Headers.Location?.OriginalString, Is.EqualTo("/caf%C3%A9%20app/signin?reason=session_missing"));
         });
     }
 

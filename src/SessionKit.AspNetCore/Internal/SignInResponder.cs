@@ -37,7 +37,7 @@ internal static class SignInResponder
     }
 
     public static string SignInUrl(HttpRequest request, SignedInUserSessionOptions options, string code) =>
-        QueryHelpers.AddQueryString(request.PathBase.Add(options.SignInPath).Value ?? "/", options.ReasonQueryParameter, code);
+        QueryHelpers.AddQueryString(request.PathBase.Add(options.SignInPath).ToUriComponent() is { Length: > 0 } path ? path : "/", options.ReasonQueryParameter, code);
 
     /// <summary>The reason a request without a signed-in user gets: the one a recent forced sign-out left in the reason cookie, else <see cref="SessionEndCodes.NotSignedIn"/>.</summary>
     public static string NotSignedInCode(HttpRequest request, SignedInUserSessionOptions options) =>
@@ -60,7 +60,7 @@ internal static class SignInResponder
                 IsEssential = true,
                 SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax,
                 Secure = context.Request.IsHttps,
-                Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/",
+                Path = context.Request.PathBase.HasValue ? context.Request.PathBase.ToUriComponent() : "/",
                 MaxAge = TimeSpan.FromMinutes(5),
             });
         }
@@ -71,7 +71,7 @@ internal static class SignInResponder
     {
         if (options.ReasonCookieName is { Length: > 0 } name && context.Request.Cookies.ContainsKey(name))
         {
-            context.Response.Cookies.Delete(name, new CookieOptions { Path = context.Request.PathBase.HasValue ? context.Request.PathBase.Value : "/" });
+            context.Response.Cookies.Delete(name, new CookieOptions { Path = context.Request.PathBase.HasValue ? context.Request.PathBase.ToUriComponent() : "/" });
         }
     }
 

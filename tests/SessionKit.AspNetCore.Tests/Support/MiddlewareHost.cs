@@ -20,12 +20,12 @@ internal sealed class MiddlewareHost : IAsyncDisposable
     public const string CookieName = "Attack.Auth";
     public const string ServiceKey = "service:nightly-sync";
 
-    private MiddlewareHost(GoTrueTestServer auth, WebApplication app, OutageTokenStore store)
+    private MiddlewareHost(GoTrueTestServer auth, WebApplication app, OutageTokenStore store, PathString pathBase)
     {
         Auth = auth;
         App = app;
         Store = store;
-        Url = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        Url = new Uri(app.Urls.First().TrimEnd('/') + pathBase.ToUriComponent() + "/");
     }
 
     public GoTrueTestServer Auth { get; }
@@ -38,7 +38,7 @@ internal sealed class MiddlewareHost : IAsyncDisposable
 
     public SignedInUserSessions Sessions => App.Services.GetRequiredService<SignedInUserSessions>();
 
-    public static async Task<MiddlewareHost> StartAsync(Action<SignedInUserSessionOptions>? configure = null)
+    public static async Task<MiddlewareHost> StartAsync(Action<SignedInUserSessionOptions>? configure = null, PathString pathBase = default)
     {
         var auth = await GoTrueTestServer.StartAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
@@ -58,6 +58,11 @@ internal sealed class MiddlewareHost : IAsyncDisposable
         services.AddAuthorization();
 
         var app = builder.Build();
+        if (pathBase.HasValue)
+        {
+            app.UsePathBase(pathBase);
+        }
+
         app.UseAuthentication();
         app.UseSessionKitForcedSignOut();
         app.UseAuthorization();
@@ -82,7 +87,7 @@ internal sealed class MiddlewareHost : IAsyncDisposable
             return Results.Text(await response.Content.ReadAsStringAsync(context.RequestAborted));
         }).RequireAuthorization();
         await app.StartAsync();
-        return new MiddlewareHost(auth, app, store);
+        return new MiddlewareHost(auth, app, store, pathBase);
     }
 
     public async ValueTask DisposeAsync()
