@@ -14,7 +14,7 @@ namespace SessionKit;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <c>invalid_grant</c> is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way);
+/// <c>invalid_grant</c> with 400, 401 or 403 (Auth0) is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way);
 /// <c>invalid_client</c>, <c>invalid_request</c>, <c>unauthorized_client</c>, <c>unsupported_grant_type</c> and <c>invalid_scope</c>
 /// are configuration errors (<see cref="RefreshOutcomeKind.Faulted"/>, the session is kept); network failures, 408, 409, 429, 5xx,
 /// <c>temporarily_unavailable</c>, <c>server_error</c> and unusable bodies are <see cref="RefreshOutcomeKind.Transient"/>.
@@ -159,7 +159,8 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
         var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null);
         var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken]);
         var code = error.OAuthError;
-        if (status is 400 or 401 && code == "invalid_grant")
+        // RFC 6749 §5.2 says 400, but the code is what counts: Auth0 answers a revoked or reused refresh token with 403.
+        if (status is 400 or 401 or 403 && code == "invalid_grant")
         {
             return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, message);
         }
