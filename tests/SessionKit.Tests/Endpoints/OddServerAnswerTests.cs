@@ -43,6 +43,171 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [Test]
+    public async Task RefreshAsync_RotatedAnswerWithUtf8Bom_SucceedsWithTheNewRefreshToken()
+    {
+        var sut = OAuth2(_ => Answer(200, [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Rotated)]));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidGrantWithUtf8Bom_Rejected()
+    {
+        var sut = OAuth2(_ => Answer(400, [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("""{"error":"invalid_grant"}""")]));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidGrantInDeclaredLatin1_RejectedWithTheTextAsSent()
+    {
+        var body = Encoding.Latin1.GetBytes("""{"error":"invalid_grant","error_description":"Sitzung ungültig"}""");
+        var sut = OAuth2(_ => Answer(400, body, "application/json; charset=ISO-8859-1"));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Description, Is.EqualTo("Sitzung ungültig"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_GoTrueReuseWithInvalidUtf8InMessage_RejectedAsAlreadyUsed()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"code":400,"error_code":"refresh_token_already_used","msg":"Already Used """), 0xFC, .. "\"}"u8];
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, GoTrueTokenUrl).Respond(_ => Answer(400, body));
+        var sut = new GoTrueTokenClient(mock.ToHttpClient(), new GoTrueOptions { AuthUrl = new Uri("https://auth.example.test/auth/v1/") }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(new Session { AccessToken = TestJwt.Create(), RefreshToken = "oldrefresh001", ExpiresAt = DateTimeOffset.UnixEpoch }, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Reason, Is.EqualTo(SessionEndReason.RefreshTokenAlreadyUsed));
+        });
+    }
+
+    [TestCase("id_token", TestName = "RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(id_token sub)")]
+    [TestCase("user", TestName = "RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(user.id)")]
+    public async Task RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(string where)
+    {
+        byte[] body;
+        if (where == "id_token")
+        {
+            var payload = Convert.ToBase64String([.. "{\"sub\":\"J"u8, 0xFC, .. "rgen\"}"u8]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            body = Encoding.UTF8.GetBytes(Rotated.TrimEnd('}') + ",\"id_token\":\"eyJhbGciOiJub25lIn0." + payload + ".c2ln\"}");
+        }
+        else
+        {
+            body = [.. Encoding.UTF8.GetBytes(Rotated.TrimEnd('}') + ",\"user\":{\"id\":\"J"), 0xFC, .. "rgen\"}}"u8];
+        }
+
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+            Assert.That(outcome.Session.UserId, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_RotatedWithInvalidUtf8TokenType_FaultedCarryingTheSessionToStore()
+    {
+        byte[] body = [.. "{\"access_token\":\"opaque-access\",\"token_type\":\"B"u8, 0xFC, .. "\",\"expires_in\":300,\"refresh_token\":\"r2\"}"u8];
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidUtf8RefreshToken_AmbiguousAndNothingStored()
+    {
+        byte[] body = [.. "{\"access_token\":\"opaque-access\",\"token_type\":\"Bearer\",\"expires_in\":300,\"refresh_token\":\"r"u8, 0xFC, .. "\"}"u8];
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+            Assert.That(outcome.Session, Is.Null);
+        });
+    }
+
+    [TestCase("gzip")]
+    [TestCase("deflate")]
+    [TestCase("br")]
+    public async Task RefreshAsync_RotatedAnswerContentEncoded_SucceedsWithTheNewRefreshToken(string encoding)
+    {
+        var sut = OAuth2(_ => Encoded(200, Encoding.UTF8.GetBytes(Rotated), encoding));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_CompressedBodyOverTheCapOnceDecoded_AmbiguousTooLarge()
+    {
+        var huge = Encoding.UTF8.GetBytes("{\"access_token\":\"" + new string('a', 1024 * 1024) + "\",\"refresh_token\":\"r2\"}");
+        var sut = OAuth2(_ => Encoded(200, huge, "gzip"), maxBody: 64 * 1024);
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+            Assert.That(outcome.Description, Does.Contain("larger than"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_CorruptCompressedBody_AmbiguousNotThrown()
+    {
+        var sut = OAuth2(_ =>
+        {
+            var r = Answer(200, "not gzip at all"u8.ToArray());
+            r.Content.Headers.ContentEncoding.Add("gzip");
+            return r;
+        });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+        });
+    }
+
     private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
 
     private static OAuth2TokenClient OAuth2(Func<HttpRequestMessage, HttpResponseMessage> answer, int maxBody = 256 * 1024)

@@ -46,7 +46,7 @@ internal sealed class EndpointResponse
             return (new EndpointResponse
             {
                 Status = status,
-                Body = body,
+                Body = BodyText.ToUtf8(body, response.Content.Headers.ContentType?.CharSet),
                 ReceivedAt = receivedAt,
                 RetryAfter = Internal.RetryAfter.From(response, receivedAt),
                 VersionedErrorShape = versioned,
@@ -72,6 +72,10 @@ internal sealed class EndpointResponse
         catch (IOException ex)
         {
             return (null, RefreshOutcome.Ambiguous("the response could not be read", exception: ex));
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, RefreshOutcome.Ambiguous("the response body could not be decoded from its content encoding", exception: ex));
         }
     }
 
