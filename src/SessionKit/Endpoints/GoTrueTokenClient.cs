@@ -100,7 +100,7 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
             writer.WriteString("password", password);
         });
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return SignInResults.ToSession(response, failure, requireJwt: true);
+        return SignInResults.ToSession(response, failure, requireJwt: true, [password]);
     }
 
     /// <inheritdoc/>

@@ -97,7 +97,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_options.TokenEndpoint!, form);
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return failure ?? Classify(response!, session);
+        return failure ?? Classify(response!, session, _options.ClientSecret);
     }
 
     /// <inheritdoc/>
@@ -119,7 +119,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_options.TokenEndpoint!, form);
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return SignInResults.ToSession(response, failure, requireJwt: false);
+        return SignInResults.ToSession(response, failure, requireJwt: false, [password, _options.ClientSecret]);
     }
 
     /// <inheritdoc/>
@@ -148,7 +148,8 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     /// <summary>Classifies an OAuth 2.0 token endpoint answer to a refresh.</summary>
     /// <param name="response">The answer.</param>
     /// <param name="sent">The session whose refresh token was sent: its tokens are redacted from the server's text, and its access token stands in when a rotated answer carries no usable one.</param>
-    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null)
+    /// <param name="clientSecret">The client secret, also redacted from the server's text.</param>
+    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null, string? clientSecret = null)
     {
         var status = response.Status;
         if (response.IsSuccess)
@@ -157,7 +158,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
         }
 
         var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null);
-        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken]);
+        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken, clientSecret]);
         var code = error.OAuthError;
         // RFC 6749 §5.2 says 400, but the code is what counts: Auth0 answers a revoked or reused refresh token with 403.
         if (status is 400 or 401 or 403 && code == "invalid_grant")

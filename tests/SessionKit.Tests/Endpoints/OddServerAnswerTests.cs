@@ -208,6 +208,38 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [Test]
+    public async Task RefreshAsync_ErrorEchoesClientSecret_Redacted()
+    {
+        const string Secret = "cs-SECRET-0123456789";
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.Unauthorized, "application/json", $$"""{"error":"invalid_client","error_description":"client secret {{Secret}} does not match"}""");
+        var sut = new OAuth2TokenClient(mock.ToHttpClient(), new OAuth2Options { TokenEndpoint = new Uri(TokenUrl), ClientId = "app", ClientSecret = Secret }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted));
+            Assert.That(outcome.Description, Does.Not.Contain("SECRET"));
+            Assert.That(outcome.ToString(), Does.Not.Contain("SECRET"));
+        });
+    }
+
+    [Test]
+    public void SignInWithPasswordAsync_ErrorEchoesPassword_Redacted()
+    {
+        var sut = OAuth2(_ => Answer(400, """{"error":"invalid_grant","error_description":"password hunter2-secret is wrong for ada"}"""u8.ToArray()));
+
+        var ex = Assert.ThrowsAsync<SessionSignInException>(() => sut.SignInWithPasswordAsync("ada", "hunter2-secret", CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ErrorCode, Is.EqualTo("invalid_grant"));
+            Assert.That(ex.ToString(), Does.Not.Contain("hunter2"));
+        });
+    }
+
     private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
 
     private static OAuth2TokenClient OAuth2(Func<HttpRequestMessage, HttpResponseMessage> answer, int maxBody = 256 * 1024)
