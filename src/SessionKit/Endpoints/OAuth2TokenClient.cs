@@ -30,7 +30,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     private readonly AuthenticationHeaderValue? _basic;
 
     /// <summary>Initializes a new instance of the <see cref="OAuth2TokenClient"/> class.</summary>
-    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>.</param>
+    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>, and its handler must not follow redirects (<c>AllowAutoRedirect = false</c>): an answer from another origin is reported as <see cref="RefreshOutcomeKind.Faulted"/>, but the token was already re-posted there.</param>
     /// <param name="options">The endpoint and client credentials.</param>
     /// <param name="timeProvider">The clock used to compute expiry at receipt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>

@@ -240,6 +240,54 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [TestCase(307)]
+    [TestCase(308)]
+    public async Task RefreshAsync_HttpClientFollowsRedirect_FaultedAndTheOtherHostsAnswerNotUsed(int status)
+    {
+        await using var other = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(TestJwt.TokenBody("access-from-elsewhere", "rt-from-elsewhere"));
+        });
+        await using var tokenEndpoint = await LoopbackServer.StartAsync((context, _) => LoopbackServer.Redirect(context, status, new Uri(other.BaseAddress, "token").ToString()));
+        using var redirecting = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var sut = new OAuth2TokenClient(redirecting, new OAuth2Options { TokenEndpoint = new Uri(tokenEndpoint.BaseAddress, "token"), ClientId = "app" }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted), outcome.ToString());
+            Assert.That(outcome.Session, Is.Null, "a session from another URL is never stored");
+            Assert.That(outcome.Description, Does.Contain("AllowAutoRedirect"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_HttpClientFollowsSameOriginRedirect_SucceedsWithTheRotatedToken()
+    {
+        await using var tokenEndpoint = await LoopbackServer.StartAsync((context, _) =>
+        {
+            if (context.Request.Path == "/token")
+            {
+                return LoopbackServer.Redirect(context, 308, "/token/");
+            }
+
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(Rotated);
+        });
+        using var redirecting = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var sut = new OAuth2TokenClient(redirecting, new OAuth2Options { TokenEndpoint = new Uri(tokenEndpoint.BaseAddress, "token"), ClientId = "app" }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"), "the token server itself answered: its rotation is kept");
+        });
+    }
+
     private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
 
     private static OAuth2TokenClient OAuth2(Func<HttpRequestMessage, HttpResponseMessage> answer, int maxBody = 256 * 1024)
