@@ -37,7 +37,7 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
     private readonly Uri _logoutUri;
 
     /// <summary>Initializes a new instance of the <see cref="GoTrueTokenClient"/> class.</summary>
-    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>.</param>
+    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>, and its handler must not follow redirects (<c>AllowAutoRedirect = false</c>): an answer from another origin is reported as <see cref="RefreshOutcomeKind.Faulted"/>, but the token was already re-posted there.</param>
     /// <param name="options">Where the server is; <see cref="GoTrueOptions.AuthUrl"/> is required.</param>
     /// <param name="timeProvider">The clock used to compute expiry at receipt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
@@ -100,7 +100,7 @@ public sealed class GoTrueTokenClient : ITokenRefresher, IPasswordSignInClient, 
             writer.WriteString("password", password);
         });
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return SignInResults.ToSession(response, failure, requireJwt: true);
+        return SignInResults.ToSession(response, failure, requireJwt: true, [password]);
     }
 
     /// <inheritdoc/>

@@ -14,7 +14,7 @@ namespace SessionKit;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <c>invalid_grant</c> is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way);
+/// <c>invalid_grant</c> with 400, 401 or 403 (Auth0) is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way);
 /// <c>invalid_client</c>, <c>invalid_request</c>, <c>unauthorized_client</c>, <c>unsupported_grant_type</c> and <c>invalid_scope</c>
 /// are configuration errors (<see cref="RefreshOutcomeKind.Faulted"/>, the session is kept); network failures, 408, 409, 429, 5xx,
 /// <c>temporarily_unavailable</c>, <c>server_error</c> and unusable bodies are <see cref="RefreshOutcomeKind.Transient"/>.
@@ -30,7 +30,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     private readonly AuthenticationHeaderValue? _basic;
 
     /// <summary>Initializes a new instance of the <see cref="OAuth2TokenClient"/> class.</summary>
-    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>.</param>
+    /// <param name="httpClient">The client used for token calls. It must not carry a <see cref="SessionHandler"/>, and its handler must not follow redirects (<c>AllowAutoRedirect = false</c>): an answer from another origin is reported as <see cref="RefreshOutcomeKind.Faulted"/>, but the token was already re-posted there.</param>
     /// <param name="options">The endpoint and client credentials.</param>
     /// <param name="timeProvider">The clock used to compute expiry at receipt; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
@@ -97,7 +97,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_options.TokenEndpoint!, form);
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return failure ?? Classify(response!, session);
+        return failure ?? Classify(response!, session, _options.ClientSecret);
     }
 
     /// <inheritdoc/>
@@ -119,7 +119,7 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
 
         using var request = CreateRequest(_options.TokenEndpoint!, form);
         var (response, failure) = await EndpointResponse.SendAsync(_httpClient(), request, _options.MaxResponseBodyBytes, _timeProvider, cancellationToken).ConfigureAwait(false);
-        return SignInResults.ToSession(response, failure, requireJwt: false);
+        return SignInResults.ToSession(response, failure, requireJwt: false, [password, _options.ClientSecret]);
     }
 
     /// <inheritdoc/>
@@ -148,7 +148,8 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
     /// <summary>Classifies an OAuth 2.0 token endpoint answer to a refresh.</summary>
     /// <param name="response">The answer.</param>
     /// <param name="sent">The session whose refresh token was sent: its tokens are redacted from the server's text, and its access token stands in when a rotated answer carries no usable one.</param>
-    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null)
+    /// <param name="clientSecret">The client secret, also redacted from the server's text.</param>
+    internal static RefreshOutcome Classify(EndpointResponse response, Session? sent = null, string? clientSecret = null)
     {
         var status = response.Status;
         if (response.IsSuccess)
@@ -157,9 +158,10 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
         }
 
         var error = ErrorBody.Parse(response.Body, versionedShape: false, codeHeader: null);
-        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken]);
+        var message = SafeText.RedactThenCap(error.Message, [sent?.RefreshToken, sent?.AccessToken, clientSecret]);
         var code = error.OAuthError;
-        if (status is 400 or 401 && code == "invalid_grant")
+        // RFC 6749 §5.2 says 400, but the code is what counts: Auth0 answers a revoked or reused refresh token with 403.
+        if (status is 400 or 401 or 403 && code == "invalid_grant")
         {
             return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, message);
         }

@@ -22,15 +22,29 @@ internal sealed class EndpointResponse
 
     public bool IsSuccess => Status is >= 200 and < 300;
 
-    /// <summary>Sends <paramref name="request"/> and reads the answer; a failure to get one becomes a transient outcome.</summary>
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer; a failure to get one becomes a transient outcome, and an answer from
+    /// another origin (an <see cref="HttpClient"/> that follows redirects) a faulted one.
+    /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<(EndpointResponse? Response, RefreshOutcome? Failure)> SendAsync(
         HttpClient client, HttpRequestMessage request, int maxBodyBytes, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        var sentTo = request.RequestUri;
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var receivedAt = timeProvider.GetUtcNow();
+            if (FollowedToAnotherOrigin(sentTo, response))
+            {
+                // The handler followed a 307/308 and re-posted the body elsewhere: whatever answered there is not the token
+                // server, so its answer is never used, and the misconfiguration is reported loudly.
+                return (null, RefreshOutcome.Faulted(
+                    "the HttpClient followed a redirect from the token endpoint to another origin; give the token endpoint client an HttpClient whose handler has AllowAutoRedirect = false",
+                    (int)response.StatusCode,
+                    null));
+            }
+
             var body = await CappedBody.ReadAsync(response, maxBodyBytes, cancellationToken).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (body is null)
@@ -46,7 +60,7 @@ internal sealed class EndpointResponse
             return (new EndpointResponse
             {
                 Status = status,
-                Body = body,
+                Body = BodyText.ToUtf8(body, response.Content.Headers.ContentType?.CharSet),
                 ReceivedAt = receivedAt,
                 RetryAfter = Internal.RetryAfter.From(response, receivedAt),
                 VersionedErrorShape = versioned,
@@ -73,7 +87,17 @@ internal sealed class EndpointResponse
         {
             return (null, RefreshOutcome.Ambiguous("the response could not be read", exception: ex));
         }
+        catch (InvalidDataException ex)
+        {
+            return (null, RefreshOutcome.Ambiguous("the response body could not be decoded from its content encoding", exception: ex));
+        }
     }
+
+    /// <summary>Returns whether the handler followed a redirect (the request it answered went to another origin than <paramref name="sentTo"/>).</summary>
+    private static bool FollowedToAnotherOrigin(Uri? sentTo, HttpResponseMessage response) =>
+        sentTo is { IsAbsoluteUri: true }
+        && response.RequestMessage?.RequestUri is { IsAbsoluteUri: true } answeredFor
+        && Uri.Compare(sentTo, answeredFor, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0;
 
     /// <summary>
     /// Returns whether <paramref name="exception"/> certainly happened before the request reached the server (no connection,

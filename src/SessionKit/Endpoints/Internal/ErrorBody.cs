@@ -69,13 +69,7 @@ internal readonly record struct ErrorBody(bool IsJson, string? Code, string? OAu
 
     private static bool TryString(JsonElement root, string name, out string? value)
     {
-        if (root.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String)
-        {
-            value = element.GetString();
-            return !string.IsNullOrEmpty(value);
-        }
-
         value = null;
-        return false;
+        return root.TryGetProperty(name, out var element) && JsonText.TryGetString(element, out value) && value.Length > 0;
     }
 }

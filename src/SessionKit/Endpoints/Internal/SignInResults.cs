@@ -5,7 +5,11 @@ namespace SessionKit.Internal;
 /// <summary>Turns the answer to a password grant into a session or a <see cref="SessionSignInException"/>.</summary>
 internal static class SignInResults
 {
-    public static Session ToSession(EndpointResponse? response, RefreshOutcome? failure, bool requireJwt)
+    /// <param name="response">The answer, or <see langword="null"/> when there was none.</param>
+    /// <param name="failure">Why there was no answer.</param>
+    /// <param name="requireJwt">Whether the access token must be a readable JWT.</param>
+    /// <param name="secrets">What was sent that the server's text must not carry into the exception (the password, the client secret).</param>
+    public static Session ToSession(EndpointResponse? response, RefreshOutcome? failure, bool requireJwt, string?[] secrets)
     {
         if (response is null)
         {
@@ -27,7 +31,7 @@ internal static class SignInResults
 
         var error = ErrorBody.Parse(response.Body, response.VersionedErrorShape, response.ErrorCodeHeader);
         var code = error.Code ?? error.OAuthError;
-        throw new SessionSignInException($"Sign-in failed with status {response.Status}{(code is null ? string.Empty : " (" + code + ")")}: {SafeText.RedactThenCap(error.Message, []) ?? "no message"}")
+        throw new SessionSignInException($"Sign-in failed with status {response.Status}{(code is null ? string.Empty : " (" + code + ")")}: {SafeText.RedactThenCap(error.Message, secrets) ?? "no message"}")
         {
             StatusCode = response.Status,
             ErrorCode = code,

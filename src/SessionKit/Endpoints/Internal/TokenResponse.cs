@@ -89,7 +89,7 @@ internal static class TokenResponse
             string? refreshToken = null;
             if (root.TryGetProperty("refresh_token", out var refreshElement) && refreshElement.ValueKind != JsonValueKind.Null)
             {
-                if (refreshElement.ValueKind != JsonValueKind.String || refreshElement.GetString() is not { Length: > 0 } rt || !IsTokenText(rt))
+                if (!JsonText.TryGetString(refreshElement, out var rt) || rt.Length == 0 || !IsTokenText(rt))
                 {
                     return Result.Lost("refresh_token is not a usable string");
                 }
@@ -128,8 +128,7 @@ internal static class TokenResponse
     private static string? ReadAccessToken(JsonElement root, bool requireJwt, out string? accessToken)
     {
         accessToken = null;
-        if (!root.TryGetProperty("access_token", out var accessElement) || accessElement.ValueKind != JsonValueKind.String
-            || accessElement.GetString() is not { Length: > 0 } token)
+        if (!root.TryGetProperty("access_token", out var accessElement) || !JsonText.TryGetString(accessElement, out var token) || token.Length == 0)
         {
             return "access_token is missing or not a string";
         }
@@ -201,12 +200,11 @@ internal static class TokenResponse
             return ("bearer", null);
         }
 
-        if (typeElement.ValueKind != JsonValueKind.String)
+        if (!JsonText.TryGetString(typeElement, out var tokenType))
         {
             return ("unknown", "token_type is not a string; SessionKit sends bearer tokens only");
         }
 
-        var tokenType = typeElement.GetString()!;
         return tokenType.Equals("bearer", StringComparison.OrdinalIgnoreCase)
             ? (tokenType, null)
             : (tokenType, $"token_type is '{SafeText.RedactThenCap(tokenType, [], 32)}', not bearer; SessionKit sends bearer tokens only (sender-constrained tokens such as DPoP need a proof SessionKit does not make)");
@@ -216,14 +214,13 @@ internal static class TokenResponse
     private static string? ReadUserId(JsonElement root)
     {
         if (root.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object
-            && user.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-            && id.GetString() is { Length: > 0 } userId)
+            && user.TryGetProperty("id", out var id) && JsonText.TryGetString(id, out var userId) && userId.Length > 0)
         {
             return userId;
         }
 
-        return root.TryGetProperty("id_token", out var idToken) && idToken.ValueKind == JsonValueKind.String
-            ? JwtInspector.TryGetSubject(idToken.GetString())
+        return root.TryGetProperty("id_token", out var idToken) && JsonText.TryGetString(idToken, out var idTokenText)
+            ? JwtInspector.TryGetSubject(idTokenText)
             : null;
     }
 
@@ -242,7 +239,7 @@ internal static class TokenResponse
             JsonValueKind.Number => element.TryGetDouble(out value),
 
             // Some servers send numbers as strings ("3600"); accept them.
-            JsonValueKind.String => double.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.String => JsonText.TryGetString(element, out var text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value),
             _ => false,
         };
         return parsed && !double.IsNaN(value) && !double.IsInfinity(value) ? NumberRead.Valid : NumberRead.Invalid;

@@ -25,7 +25,7 @@ internal static class JwtInspector
     /// <summary>Returns the <c>exp</c> claim as an instant, or <see langword="null"/>.</summary>
     public static DateTimeOffset? TryGetExpiry(string? token) => TryParse(token, out _, out var exp) ? exp : null;
 
-    /// <summary>Parses the header and payload of <paramref name="token"/>.</summary>
+    /// <summary>Parses the header and payload of <paramref name="token"/>; a claim that is not valid UTF-8 makes it unreadable.</summary>
     public static bool TryParse(string? token, out string? subject, out DateTimeOffset? expiry)
     {
         subject = null;
@@ -71,7 +71,7 @@ internal static class JwtInspector
 
             return true;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or InvalidOperationException)
         {
             return false;
         }

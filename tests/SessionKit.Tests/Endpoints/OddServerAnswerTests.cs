@@ -1,0 +1,324 @@
+// Copyright (c) SessionKit contributors. Licensed under the MIT License.
+
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using RichardSzalay.MockHttp;
+using SessionKit.Tests.Support;
+
+namespace SessionKit.Tests.Endpoints;
+
+/// <summary>
+/// Odd but real token endpoint answers, at the byte level: vendor status codes, a BOM, a declared non-UTF-8 charset, invalid
+/// UTF-8, compressed bodies, secrets echoed in error text, and an <see cref="HttpClient"/> that follows redirects.
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class OddServerAnswerTests
+{
+    private const string TokenUrl = "https://login.example.test/connect/token";
+    private const string GoTrueTokenUrl = "https://auth.example.test/auth/v1/token";
+    private const string Rotated = """{"access_token":"opaque-access","token_type":"Bearer","expires_in":300,"refresh_token":"r2"}""";
+
+    [TestCase(403, """{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Auth0 403)")]
+    [TestCase(400, """{"error":"invalid_grant","error_description":"Token is not active"}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Keycloak not active)")]
+    [TestCase(400, """{"error":"invalid_grant","error_description":"Stale token"}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Keycloak stale)")]
+    [TestCase(400, """{"error":"invalid_grant","error_description":"Session not active"}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Keycloak session)")]
+    [TestCase(400, """{"error":"invalid_grant","error_description":"The refresh token is invalid or expired."}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Okta)")]
+    [TestCase(400, """{"error":"invalid_grant","error_description":"AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.","error_codes":[70008],"suberror":"bad_token"}""", TestName = "RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(Azure AD)")]
+    public async Task RefreshAsync_InvalidGrantFromVendor_RejectedAsInvalidGrant(int status, string body)
+    {
+        var sut = OAuth2(_ => Answer(status, Encoding.UTF8.GetBytes(body)));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Reason, Is.EqualTo(SessionEndReason.InvalidGrant));
+            Assert.That(outcome.StatusCode, Is.EqualTo(status));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_RotatedAnswerWithUtf8Bom_SucceedsWithTheNewRefreshToken()
+    {
+        var sut = OAuth2(_ => Answer(200, [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(Rotated)]));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidGrantWithUtf8Bom_Rejected()
+    {
+        var sut = OAuth2(_ => Answer(400, [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("""{"error":"invalid_grant"}""")]));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidGrantInDeclaredLatin1_RejectedWithTheTextAsSent()
+    {
+        var body = Encoding.Latin1.GetBytes("""{"error":"invalid_grant","error_description":"Sitzung ungültig"}""");
+        var sut = OAuth2(_ => Answer(400, body, "application/json; charset=ISO-8859-1"));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Description, Is.EqualTo("Sitzung ungültig"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_GoTrueReuseWithInvalidUtf8InMessage_RejectedAsAlreadyUsed()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"code":400,"error_code":"refresh_token_already_used","msg":"Already Used """), 0xFC, .. "\"}"u8];
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, GoTrueTokenUrl).Respond(_ => Answer(400, body));
+        var sut = new GoTrueTokenClient(mock.ToHttpClient(), new GoTrueOptions { AuthUrl = new Uri("https://auth.example.test/auth/v1/") }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(new Session { AccessToken = TestJwt.Create(), RefreshToken = "oldrefresh001", ExpiresAt = DateTimeOffset.UnixEpoch }, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Reason, Is.EqualTo(SessionEndReason.RefreshTokenAlreadyUsed));
+        });
+    }
+
+    [TestCase("id_token", TestName = "RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(id_token sub)")]
+    [TestCase("user", TestName = "RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(user.id)")]
+    public async Task RefreshAsync_RotatedWithInvalidUtf8UserId_SucceedsWithTheNewRefreshToken(string where)
+    {
+        byte[] body;
+        if (where == "id_token")
+        {
+            var payload = Convert.ToBase64String([.. "{\"sub\":\"J"u8, 0xFC, .. "rgen\"}"u8]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            body = Encoding.UTF8.GetBytes(Rotated.TrimEnd('}') + ",\"id_token\":\"eyJhbGciOiJub25lIn0." + payload + ".c2ln\"}");
+        }
+        else
+        {
+            body = [.. Encoding.UTF8.GetBytes(Rotated.TrimEnd('}') + ",\"user\":{\"id\":\"J"), 0xFC, .. "rgen\"}}"u8];
+        }
+
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+            Assert.That(outcome.Session.UserId, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_RotatedWithInvalidUtf8TokenType_FaultedCarryingTheSessionToStore()
+    {
+        byte[] body = [.. "{\"access_token\":\"opaque-access\",\"token_type\":\"B"u8, 0xFC, .. "\",\"expires_in\":300,\"refresh_token\":\"r2\"}"u8];
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_InvalidUtf8RefreshToken_AmbiguousAndNothingStored()
+    {
+        byte[] body = [.. "{\"access_token\":\"opaque-access\",\"token_type\":\"Bearer\",\"expires_in\":300,\"refresh_token\":\"r"u8, 0xFC, .. "\"}"u8];
+        var sut = OAuth2(_ => Answer(200, body));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+            Assert.That(outcome.Session, Is.Null);
+        });
+    }
+
+    [TestCase("gzip")]
+    [TestCase("deflate")]
+    [TestCase("br")]
+    public async Task RefreshAsync_RotatedAnswerContentEncoded_SucceedsWithTheNewRefreshToken(string encoding)
+    {
+        var sut = OAuth2(_ => Encoded(200, Encoding.UTF8.GetBytes(Rotated), encoding));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_CompressedBodyOverTheCapOnceDecoded_AmbiguousTooLarge()
+    {
+        var huge = Encoding.UTF8.GetBytes("{\"access_token\":\"" + new string('a', 1024 * 1024) + "\",\"refresh_token\":\"r2\"}");
+        var sut = OAuth2(_ => Encoded(200, huge, "gzip"), maxBody: 64 * 1024);
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+            Assert.That(outcome.Description, Does.Contain("larger than"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_CorruptCompressedBody_AmbiguousNotThrown()
+    {
+        var sut = OAuth2(_ =>
+        {
+            var r = Answer(200, "not gzip at all"u8.ToArray());
+            r.Content.Headers.ContentEncoding.Add("gzip");
+            return r;
+        });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_ErrorEchoesClientSecret_Redacted()
+    {
+        const string Secret = "cs-SECRET-0123456789";
+        using var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(HttpStatusCode.Unauthorized, "application/json", $$"""{"error":"invalid_client","error_description":"client secret {{Secret}} does not match"}""");
+        var sut = new OAuth2TokenClient(mock.ToHttpClient(), new OAuth2Options { TokenEndpoint = new Uri(TokenUrl), ClientId = "app", ClientSecret = Secret }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted));
+            Assert.That(outcome.Description, Does.Not.Contain("SECRET"));
+            Assert.That(outcome.ToString(), Does.Not.Contain("SECRET"));
+        });
+    }
+
+    [Test]
+    public void SignInWithPasswordAsync_ErrorEchoesPassword_Redacted()
+    {
+        var sut = OAuth2(_ => Answer(400, """{"error":"invalid_grant","error_description":"password hunter2-secret is wrong for ada"}"""u8.ToArray()));
+
+        var ex = Assert.ThrowsAsync<SessionSignInException>(() => sut.SignInWithPasswordAsync("ada", "hunter2-secret", CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.ErrorCode, Is.EqualTo("invalid_grant"));
+            Assert.That(ex.ToString(), Does.Not.Contain("hunter2"));
+        });
+    }
+
+    [TestCase(307)]
+    [TestCase(308)]
+    public async Task RefreshAsync_HttpClientFollowsRedirect_FaultedAndTheOtherHostsAnswerNotUsed(int status)
+    {
+        await using var other = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(TestJwt.TokenBody("access-from-elsewhere", "rt-from-elsewhere"));
+        });
+        await using var tokenEndpoint = await LoopbackServer.StartAsync((context, _) => LoopbackServer.Redirect(context, status, new Uri(other.BaseAddress, "token").ToString()));
+        using var redirecting = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var sut = new OAuth2TokenClient(redirecting, new OAuth2Options { TokenEndpoint = new Uri(tokenEndpoint.BaseAddress, "token"), ClientId = "app" }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Faulted), outcome.ToString());
+            Assert.That(outcome.Session, Is.Null, "a session from another URL is never stored");
+            Assert.That(outcome.Description, Does.Contain("AllowAutoRedirect"));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_HttpClientFollowsSameOriginRedirect_SucceedsWithTheRotatedToken()
+    {
+        await using var tokenEndpoint = await LoopbackServer.StartAsync((context, _) =>
+        {
+            if (context.Request.Path == "/token")
+            {
+                return LoopbackServer.Redirect(context, 308, "/token/");
+            }
+
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(Rotated);
+        });
+        using var redirecting = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = true });
+        var sut = new OAuth2TokenClient(redirecting, new OAuth2Options { TokenEndpoint = new Uri(tokenEndpoint.BaseAddress, "token"), ClientId = "app" }, new FakeTimeProvider());
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"), "the token server itself answered: its rotation is kept");
+        });
+    }
+
+    private static Session Existing() => new() { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch };
+
+    private static OAuth2TokenClient OAuth2(Func<HttpRequestMessage, HttpResponseMessage> answer, int maxBody = 256 * 1024)
+    {
+        var mock = new MockHttpMessageHandler();
+        mock.When(HttpMethod.Post, TokenUrl).Respond(answer);
+        return new OAuth2TokenClient(mock.ToHttpClient(), new OAuth2Options { TokenEndpoint = new Uri(TokenUrl), ClientId = "app", MaxResponseBodyBytes = maxBody }, new FakeTimeProvider());
+    }
+
+    private static HttpResponseMessage Answer(int status, byte[] body, string contentType = "application/json")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return new HttpResponseMessage((HttpStatusCode)status) { Content = content };
+    }
+
+    private static HttpResponseMessage Encoded(int status, byte[] body, string encoding)
+    {
+        var buffer = new MemoryStream();
+        using (Stream compressor = encoding switch
+        {
+            "gzip" => new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true),
+            "deflate" => new ZLibStream(buffer, CompressionLevel.Fastest, leaveOpen: true),
+            _ => new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true),
+        })
+        {
+            compressor.Write(body);
+        }
+
+        var response = Answer(status, buffer.ToArray());
+        response.Content.Headers.ContentEncoding.Add(encoding);
+        return response;
+    }
+}
