@@ -173,6 +173,28 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [TestCase("gzip")]
+    [TestCase("deflate")]
+    [TestCase("br")]
+    public async Task RefreshAsync_BodyDecodedButHeaderStillNamesTheEncoding_SucceedsWithTheNewRefreshToken(string encoding)
+    {
+        // In the browser, fetch decodes the body and still shows Content-Encoding: the JSON must be read as it is.
+        var sut = OAuth2(_ =>
+        {
+            var answer = Answer(200, Encoding.UTF8.GetBytes(Rotated));
+            answer.Content.Headers.ContentEncoding.Add(encoding);
+            return answer;
+        });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+        });
+    }
+
     [Test]
     public async Task RefreshAsync_CompressedBodyOverTheCapOnceDecoded_AmbiguousTooLarge()
     {
