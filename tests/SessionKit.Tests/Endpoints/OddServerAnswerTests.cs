@@ -157,10 +157,27 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [Test]
+    public async Task RefreshAsync_AnyTokenEndpointCall_AsksForTheBodyUncompressed()
+    {
+        // Without Accept-Encoding any content coding is acceptable (RFC 9110, 12.5.3): a server could answer compressed, and a
+        // body the handler does not decode reads as an unusable answer, a lost rotation.
+        var seen = new List<string>();
+        var sut = OAuth2(request =>
+        {
+            seen.Add(request.Headers.AcceptEncoding.ToString());
+            return Answer(200, Encoding.UTF8.GetBytes(Rotated));
+        });
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
+        Assert.That(seen, Is.EqualTo(new[] { "identity" }));
+    }
+
     [TestCase("gzip")]
-    [TestCase("deflate")]
     [TestCase("br")]
-    public async Task RefreshAsync_RotatedAnswerContentEncoded_SucceedsWithTheNewRefreshToken(string encoding)
+    public async Task RefreshAsync_CompressedAnswerDespiteIdentity_AmbiguousNothingStoredNotThrown(string encoding)
     {
         var sut = OAuth2(_ => Encoded(200, Encoding.UTF8.GetBytes(Rotated), encoding));
 
@@ -168,8 +185,9 @@ public sealed class OddServerAnswerTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
-            Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
+            Assert.That(outcome.IsAmbiguous, Is.True);
+            Assert.That(outcome.Session, Is.Null);
         });
     }
 
@@ -192,41 +210,6 @@ public sealed class OddServerAnswerTests
         {
             Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Succeeded), outcome.ToString());
             Assert.That(outcome.Session!.RefreshToken, Is.EqualTo("r2"));
-        });
-    }
-
-    [Test]
-    public async Task RefreshAsync_CompressedBodyOverTheCapOnceDecoded_AmbiguousTooLarge()
-    {
-        var huge = Encoding.UTF8.GetBytes("{\"access_token\":\"" + new string('a', 1024 * 1024) + "\",\"refresh_token\":\"r2\"}");
-        var sut = OAuth2(_ => Encoded(200, huge, "gzip"), maxBody: 64 * 1024);
-
-        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
-            Assert.That(outcome.IsAmbiguous, Is.True);
-            Assert.That(outcome.Description, Does.Contain("larger than"));
-        });
-    }
-
-    [Test]
-    public async Task RefreshAsync_CorruptCompressedBody_AmbiguousNotThrown()
-    {
-        var sut = OAuth2(_ =>
-        {
-            var r = Answer(200, "not gzip at all"u8.ToArray());
-            r.Content.Headers.ContentEncoding.Add("gzip");
-            return r;
-        });
-
-        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Transient), outcome.ToString());
-            Assert.That(outcome.IsAmbiguous, Is.True);
         });
     }
 

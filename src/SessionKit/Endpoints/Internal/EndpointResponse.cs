@@ -1,10 +1,14 @@
 // Copyright (c) SessionKit contributors. Licensed under the MIT License.
 
+using System.Net.Http.Headers;
+
 namespace SessionKit.Internal;
 
 /// <summary>An answer from a token endpoint, read with a size cap: status, body and the headers classification needs.</summary>
 internal sealed class EndpointResponse
 {
+    private static readonly StringWithQualityHeaderValue IdentityEncoding = new("identity");
+
     public required int Status { get; init; }
 
     /// <summary>Gets the body, or <see langword="null"/> when it exceeded the cap.</summary>
@@ -31,6 +35,14 @@ internal sealed class EndpointResponse
         HttpClient client, HttpRequestMessage request, int maxBodyBytes, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var sentTo = request.RequestUri;
+        if (request.Headers.AcceptEncoding.Count == 0)
+        {
+            // Without Accept-Encoding any content coding is acceptable (RFC 9110, 12.5.3), and a body left compressed reads as an
+            // unusable answer, a lost rotation. Asking for the body as is costs nothing for these small JSON answers. A browser
+            // sets the header itself (and decodes what it asked for).
+            request.Headers.AcceptEncoding.Add(IdentityEncoding);
+        }
+
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -86,10 +98,6 @@ internal sealed class EndpointResponse
         catch (IOException ex)
         {
             return (null, RefreshOutcome.Ambiguous("the response could not be read", exception: ex));
-        }
-        catch (InvalidDataException ex)
-        {
-            return (null, RefreshOutcome.Ambiguous("the response body could not be decoded from its content encoding", exception: ex));
         }
     }
 
