@@ -33,6 +33,28 @@ public sealed class SessionHandlerEdgeTests
     }
 
     [Test]
+    public async Task SendAsync_RequestReusedForOtherOriginByOuterHandler_OwnTokenNotSentThere()
+    {
+        var api = new ScriptedHandler((request, call) => request.RequestUri!.Host == Api.Host
+            ? new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri("https://elsewhere.example.test/collect") } }
+            : new HttpResponseMessage(HttpStatusCode.OK));
+        var (_, store, _, _, handler) = CreateSut(api, o => o.FollowRedirects = false);
+        await store.SetAsync(Key, Valid(TestJwt.Create()), CancellationToken.None);
+        using var client = new HttpClient(new ReusingRedirectHandler { InnerHandler = handler });
+
+        using var response = await client.GetAsync(new Uri(Api, "me"));
+
+        var sent = api.Sent;
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent, Has.Count.EqualTo(2));
+            Assert.That(sent[0].Authorization, Does.StartWith("Bearer "));
+            Assert.That(sent[1].Uri.Host, Is.EqualTo("elsewhere.example.test"));
+            Assert.That(sent[1].Authorization, Is.Null, "SessionKit's token must never reach an origin that is not allowed");
+        });
+    }
+
+    [Test]
     public async Task SendAsync_SignedOutWhileRefreshAfter401InFlight_StaysSignedOutAndNoRetry()
     {
         var refresher = new FakeRefresher();
@@ -146,5 +168,22 @@ public sealed class SessionHandlerEdgeTests
         configure?.Invoke(options);
         var handler = new SessionHandler(Coordinator, options, Time) { InnerHandler = api };
         return (new HttpClient(handler, disposeHandler: false), store, refresher, api, handler);
+    }
+
+    /// <summary>An outer handler that follows redirects by sending the same message again with a new URI, as some libraries do.</summary>
+    private sealed class ReusingRedirectHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Found && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                request.RequestUri = location;
+                response = await base.SendAsync(request, cancellationToken);
+            }
+
+            return response;
+        }
     }
 }
