@@ -188,7 +188,8 @@ public sealed class SessionClient
     /// Signs out: asks the server to end the session where it can (GoTrue <c>/logout</c>, OAuth 2.0 revocation), then removes
     /// the session from the store (leaving a <see cref="SessionEndReason.SignedOut"/> tombstone that every holder of the store
     /// sees) and raises <see cref="SessionEnded"/> with <see cref="SessionEndReason.SignedOut"/>, only when a session was stored.
-    /// The local sign-out happens even when the server cannot be reached.
+    /// The local sign-out happens even when the server cannot be reached. A session signed in while the server call was under
+    /// way (a new sign-in racing the sign-out) is kept; a rotation of the signed-out session is ended.
     /// </summary>
     /// <param name="cancellationToken">Cancels the server call; the local sign-out still happens.</param>
     /// <returns>Whether the server confirmed the sign-out, and if not, why (<see cref="SignOutResult.Problem"/>).</returns>
@@ -202,7 +203,11 @@ public sealed class SessionClient
         var session = await _coordinator.Store.GetAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
         var result = await SignOutAtServerAsync(session, cancellationToken).ConfigureAwait(false);
 
-        await _coordinator.SignOutLocallyAsync(SessionKey, CancellationToken.None).ConfigureAwait(false);
+        if (session is not null)
+        {
+            await _coordinator.SignOutLocallyAsync(SessionKey, session, CancellationToken.None).ConfigureAwait(false);
+        }
+
         return result;
     }
 

@@ -126,7 +126,14 @@ public sealed partial class SessionHandler : DelegatingHandler
                 Log.OriginNotAllowed(_logger, uri.GetLeftPart(UriPartial.Authority));
             }
 
-            // The caller's header (if any) is looked at only if a redirect needs it, so this path touches no header.
+            // A message this handler sent before, sent again to another origin by an outer handler (one that follows
+            // redirects by reusing the message), still carries SessionKit's token: drop it. A caller's own header is looked
+            // at only if a redirect needs it.
+            if (request.Headers.Authorization is SessionAuthorizationHeader)
+            {
+                request.Headers.Authorization = null;
+            }
+
             return PassThrough(request, uri, callerHeader: null, callerHeaderKnown: false, cancellationToken);
         }
 

@@ -8,6 +8,12 @@ public sealed partial class RefreshCoordinator
     /// <summary>How many storm-guard entries may accumulate before expired ones are swept.</summary>
     private const int RecentSweepThreshold = 256;
 
+    private long _recentScanned;
+
+    // When the next sweep is due: once the table outgrows this size, or once a window has passed since the last sweep.
+    private int _recentSweepSize = RecentSweepThreshold;
+    private long _recentSweptAt;
+
     /// <summary>
     /// The storm guard: a session obtained by a refresh moments ago is not refreshed again while its access token is valid.
     /// Sign-in sessions (version 0) are never held back. The age is measured by the monotonic clock when this coordinator
@@ -56,22 +62,38 @@ public sealed partial class RefreshCoordinator
         return age < window && (issuedExpiring || _timeProvider.GetUtcNow() < session.ExpiresAt);
     }
 
+    /// <summary>Gets how many storm-guard entries this coordinator remembers now (for tests: it is bounded).</summary>
+    internal int RecentCount => _recent.Count;
+
+    /// <summary>Gets how many storm-guard entries the sweeps have looked at so far (for tests: linear in the refreshes).</summary>
+    internal long RecentEntriesScanned => Interlocked.Read(ref _recentScanned);
+
     /// <summary>Remembers, by the monotonic clock, that this coordinator obtained <paramref name="session"/> for the storm guard.</summary>
     private void RememberObtained(string sessionKey, Session session)
     {
         _recent[sessionKey] = (session, _timeProvider.GetTimestamp());
-        if (_recent.Count <= RecentSweepThreshold)
+        var count = _recent.Count;
+        if (count <= RecentSweepThreshold
+            || (count <= Volatile.Read(ref _recentSweepSize) && _timeProvider.GetElapsedTime(Interlocked.Read(ref _recentSweptAt)) < _options.MinimumRefreshInterval))
         {
             return;
         }
 
-        // Entries older than the longest window hold nothing back any more.
+        // Entries older than the longest window hold nothing back any more. Many keys refreshed within one window (a server
+        // acting for many users) would make a sweep at every refresh cost O(keys): the next one waits until the table doubled
+        // or a window has passed, so sweeps cost O(1) per refresh on average and stale entries go at the next refresh after a window.
+        Interlocked.Exchange(ref _recentSweptAt, _timeProvider.GetTimestamp());
+        var scanned = 0L;
         foreach (var entry in _recent)
         {
+            scanned++;
             if (_timeProvider.GetElapsedTime(entry.Value.ObtainedAt) >= _options.MinimumRefreshInterval)
             {
                 _recent.TryRemove(entry);
             }
         }
+
+        Interlocked.Add(ref _recentScanned, scanned);
+        Volatile.Write(ref _recentSweepSize, Math.Max(RecentSweepThreshold, 2 * _recent.Count));
     }
 }

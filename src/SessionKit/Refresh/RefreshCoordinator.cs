@@ -224,17 +224,26 @@ public sealed partial class RefreshCoordinator : IDisposable
     }
 
     /// <summary>
-    /// Signs the stored session out locally: replaces it with a <see cref="SessionEndReason.SignedOut"/> tombstone and raises
-    /// <see cref="SessionEnded"/>. Does nothing, and raises nothing, when no session is stored.
+    /// Signs <paramref name="signingOut"/> out locally: replaces it (or a rotation of it stored since) with a
+    /// <see cref="SessionEndReason.SignedOut"/> tombstone and raises <see cref="SessionEnded"/>. Does nothing, and raises
+    /// nothing, when no session is stored, or when the stored one is a sign-in made since <paramref name="signingOut"/> was read.
     /// </summary>
     /// <returns><see langword="true"/> when a session was ended.</returns>
-    internal async Task<bool> SignOutLocallyAsync(string sessionKey, CancellationToken cancellationToken)
+    internal async Task<bool> SignOutLocallyAsync(string sessionKey, Session signingOut, CancellationToken cancellationToken)
     {
         while (true)
         {
             var current = await Store.GetAsync(sessionKey, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
+                return false;
+            }
+
+            // A rotation of the session being signed out has a higher version; anything else is a new sign-in that raced the
+            // sign-out (the server call takes a while) and wins.
+            if (!Session.SameTokens(current, signingOut) && current.Version <= signingOut.Version)
+            {
+                Log.SignOutSkippedNewSignIn(_logger, sessionKey, current.Version);
                 return false;
             }
 

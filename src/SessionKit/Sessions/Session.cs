@@ -151,7 +151,8 @@ public sealed class Session
             return false;
         }
 
-        return now >= ExpiresAt - CappedAtHalfLifetime(margin);
+        // Compared as a span: ExpiresAt - margin would throw for an expiry near DateTimeOffset.MinValue (a default value) or a huge margin.
+        return ExpiresAt - now <= CappedAtHalfLifetime(margin);
     }
 
     /// <summary>

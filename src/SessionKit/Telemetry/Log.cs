@@ -115,4 +115,7 @@ internal static partial class Log
 
     [LoggerMessage(232, LogLevel.Warning, "A refresh attempt of session '{SessionKey}' got no answer within {AttemptTimeout}.", EventName = "RefreshAttemptTimedOut")]
     public static partial void RefreshAttemptTimedOut(ILogger logger, string sessionKey, TimeSpan attemptTimeout);
+
+    [LoggerMessage(240, LogLevel.Information, "Session '{SessionKey}' was signed in again (stored version {Version}) while a sign-out was under way; the new sign-in is kept.", EventName = "SignOutSkippedNewSignIn")]
+    public static partial void SignOutSkippedNewSignIn(ILogger logger, string sessionKey, long version);
 }
