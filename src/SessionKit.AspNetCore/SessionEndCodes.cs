@@ -32,6 +32,9 @@ public static class SessionEndCodes
     /// <summary>The OAuth 2.0 server answered <c>invalid_grant</c>.</summary>
     public const string InvalidGrant = "invalid_grant";
 
+    /// <summary>The server renews the session only after the user signs in again interactively (a new MFA or consent requirement).</summary>
+    public const string InteractionRequired = "interaction_required";
+
     /// <summary>The session was signed out (in another tab, browser or instance).</summary>
     public const string SignedOut = "signed_out";
 
@@ -56,6 +59,7 @@ public static class SessionEndCodes
         SessionEndReason.UserBanned => UserBanned,
         SessionEndReason.InvalidRefreshToken => InvalidRefreshToken,
         SessionEndReason.InvalidGrant => InvalidGrant,
+        SessionEndReason.InteractionRequired => InteractionRequired,
         _ => SignedOut,
     };
 }

@@ -70,6 +70,7 @@ public sealed class SignedInUserSessionOptions
         [SessionEndCodes.UserBanned] = "Your account is blocked.",
         [SessionEndCodes.InvalidRefreshToken] = "Your session could not be renewed. Please sign in again.",
         [SessionEndCodes.InvalidGrant] = "Your session was revoked or expired. Please sign in again.",
+        [SessionEndCodes.InteractionRequired] = "Please sign in again to continue: your organisation requires it.",
         [SessionEndCodes.SignedOut] = "You were signed out.",
         [SessionEndCodes.SessionMissing] = "Your session is no longer available. Please sign in again.",
         [SessionEndCodes.InvalidUser] = "Your sign-in could not be read. Please sign in again.",

@@ -36,6 +36,22 @@ public sealed class SignedInUserSessionsTests
     }
 
     [Test]
+    public void FromReason_EveryEndReason_HasItsOwnCodeAndAMessage()
+    {
+        // A reason added to the core without a code here would reach users as "You were signed out." (the fallback).
+        var reasons = Enum.GetValues<SessionEndReason>();
+        var codes = reasons.Select(SessionEndCodes.FromReason).ToArray();
+        var options = new SignedInUserSessionOptions();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(codes, Is.Unique, string.Join(", ", reasons.Zip(codes)));
+            Assert.That(codes.Select(options.GetMessage), Has.None.Null);
+            Assert.That(SessionEndCodes.FromReason(SessionEndReason.InteractionRequired), Is.EqualTo("interaction_required"));
+        });
+    }
+
+    [Test]
     public void GetSessionKey_SubjectAndSessionId_PrefixSubjectAndSessionId()
     {
         using var services = CreateServices();

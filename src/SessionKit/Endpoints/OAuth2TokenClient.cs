@@ -14,7 +14,9 @@ namespace SessionKit;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <c>invalid_grant</c> with 400, 401 or 403 (Auth0) is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way);
+/// <c>invalid_grant</c> with 400, 401 or 403 (Auth0) is <see cref="RefreshOutcomeKind.Rejected"/> (many servers answer every refresh-token failure that way),
+/// and so are OpenID Connect's <c>interaction_required</c>, <c>login_required</c>, <c>consent_required</c> and
+/// <c>account_selection_required</c> (<see cref="SessionEndReason.InteractionRequired"/>);
 /// <c>invalid_client</c>, <c>invalid_request</c>, <c>unauthorized_client</c>, <c>unsupported_grant_type</c> and <c>invalid_scope</c>
 /// are configuration errors (<see cref="RefreshOutcomeKind.Faulted"/>, the session is kept); network failures, 408, 409, 429, 5xx,
 /// <c>temporarily_unavailable</c>, <c>server_error</c> and unusable bodies are <see cref="RefreshOutcomeKind.Transient"/>.
@@ -164,6 +166,13 @@ public sealed class OAuth2TokenClient : ITokenRefresher, IPasswordSignInClient, 
         if (status is 400 or 401 or 403 && code == "invalid_grant")
         {
             return RefreshOutcome.Rejected(SessionEndReason.InvalidGrant, code, status, message);
+        }
+
+        // OpenID Connect's "the user must sign in again" codes, which Microsoft Entra ID also answers on a refresh (a new MFA or
+        // consent requirement): the refresh token is of no use on its own, so the session ends with a reason the app can act on.
+        if (status is 400 or 401 or 403 && code is "interaction_required" or "login_required" or "consent_required" or "account_selection_required")
+        {
+            return RefreshOutcome.Rejected(SessionEndReason.InteractionRequired, code, status, message);
         }
 
         if (code is "temporarily_unavailable" or "server_error" || TransientStatus.Is(status) || status < 400)

@@ -28,4 +28,11 @@ public enum SessionEndReason
 
     /// <summary>The application signed the session out.</summary>
     SignedOut = 8,
+
+    /// <summary>
+    /// The OAuth 2.0 server will renew the session only after the user signs in again interactively (OpenID Connect
+    /// <c>interaction_required</c>, <c>login_required</c>, <c>consent_required</c> or <c>account_selection_required</c> on a
+    /// refresh, as Microsoft Entra ID answers when a new MFA or consent requirement applies): the refresh token cannot be used on its own.
+    /// </summary>
+    InteractionRequired = 9,
 }

@@ -43,6 +43,55 @@ public sealed class OddServerAnswerTests
         });
     }
 
+    [TestCase(400, "interaction_required", """AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication.""")]
+    [TestCase(400, "login_required", "The user must sign in again.")]
+    [TestCase(400, "consent_required", "AADSTS65001: The user or administrator has not consented.")]
+    [TestCase(401, "account_selection_required", "Pick an account.")]
+    public async Task RefreshAsync_ServerNeedsTheUserToSignInAgain_RejectedAsInteractionRequired(int status, string code, string description)
+    {
+        var sut = OAuth2(_ => Answer(status, Encoding.UTF8.GetBytes($$"""{"error":"{{code}}","error_description":"{{description}}"}""")));
+
+        var outcome = await sut.RefreshAsync(Existing(), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Kind, Is.EqualTo(RefreshOutcomeKind.Rejected), outcome.ToString());
+            Assert.That(outcome.Reason, Is.EqualTo(SessionEndReason.InteractionRequired));
+            Assert.That(outcome.ErrorCode, Is.EqualTo(code));
+        });
+    }
+
+    [Test]
+    public async Task RefreshAsync_InteractionRequiredThroughTheCoordinator_EndsTheSessionOnceWithTheReason()
+    {
+        // Before: a configuration fault, so the session was kept and every request failed the same way with no way out but
+        // signing out by hand. Now the session ends cleanly, and the app sends the user to sign in.
+        var store = new InMemoryTokenStore();
+        var session = new Session { AccessToken = "a1", RefreshToken = "r1", ExpiresAt = DateTimeOffset.UnixEpoch.AddHours(1) };
+        await store.SetAsync("default", session, CancellationToken.None);
+        var calls = 0;
+        var client = OAuth2(_ =>
+        {
+            calls++;
+            return Answer(400, """{"error":"interaction_required","error_description":"AADSTS50076: you must use multi-factor authentication."}"""u8.ToArray());
+        });
+        var sut = new RefreshCoordinator(store, client, new RefreshOptions { MaxRetryAttempts = 0 }, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        var ended = new List<SessionEndedEventArgs>();
+        sut.SessionEnded += (_, e) => ended.Add(e);
+
+        var first = Assert.ThrowsAsync<SessionEndedException>(() => sut.RefreshAsync("default", session, CancellationToken.None));
+        var second = Assert.ThrowsAsync<SessionEndedException>(() => sut.RefreshAsync("default", session, CancellationToken.None));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first!.Reason, Is.EqualTo(SessionEndReason.InteractionRequired));
+            Assert.That(second!.Reason, Is.EqualTo(SessionEndReason.InteractionRequired), "the tombstone answers, no second call");
+            Assert.That(calls, Is.EqualTo(1));
+            Assert.That(ended.Select(e => e.Reason), Is.EqualTo(new[] { SessionEndReason.InteractionRequired }));
+            Assert.That(await store.GetAsync("default", CancellationToken.None), Is.Null);
+        });
+    }
+
     [Test]
     public async Task RefreshAsync_RotatedAnswerWithUtf8Bom_SucceedsWithTheNewRefreshToken()
     {
