@@ -313,12 +313,13 @@ public sealed class BrowserTokenStoreTests
     {
         var browser = new FakeBrowser();
         await using var a = await StartAsync(browser);
-        await using var b = await StartAsync(browser);
+        var tabB = browser.OpenTab();
+        await using var b = await StartAsync(tabB);
         var held = await a.AcquireRefreshLockAsync(Key, CancellationToken.None);
 
         var waiting = b.AcquireRefreshLockAsync(Key, CancellationToken.None).AsTask();
-        await Task.Delay(50);
-        Assert.That(waiting.IsCompleted, Is.False);
+        Assert.That(SpinWait.SpinUntil(() => tabB.LockWaits == 1, TimeSpan.FromSeconds(10)), Is.True, "b asked for the lock");
+        Assert.That(waiting.IsCompleted, Is.False, "b waits while a holds it");
 
         await held.DisposeAsync();
         await using var second = await waiting.WaitAsync(TimeSpan.FromSeconds(10));

@@ -19,6 +19,9 @@ internal sealed class FakeTab : IJSRuntime, IJSInProcessObjectReference
 
     public FakeTab(FakeBrowser browser) => _browser = browser;
 
+    /// <summary>Gets how many lock requests of this tab are waiting for their lock now.</summary>
+    public int LockWaits => _waits.Count;
+
     /// <summary>Gets or sets a value indicating whether the tab is frozen: storage events are queued, not delivered.</summary>
     public bool Frozen { get; set; }
 
