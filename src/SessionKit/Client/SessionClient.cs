@@ -41,18 +41,19 @@ public sealed class SessionClient
         ISignOutClient? signOut = null,
         string? sessionKey = null,
         ILogger<SessionClient>? logger = null)
-        : this(coordinator, passwordSignIn, signOut, sessionKey, (ILogger?)logger)
+        : this(coordinator, passwordSignIn, signOut, sessionKey, SessionKeyLogging.Protect(logger))
     {
     }
 
-    private SessionClient(RefreshCoordinator coordinator, IPasswordSignInClient? passwordSignIn, ISignOutClient? signOut, string? sessionKey, ILogger? logger)
+    // The logger is protected once, by the public constructor: ForKey passes it on as it is, so LogSessionKeys holds for every key.
+    private SessionClient(RefreshCoordinator coordinator, IPasswordSignInClient? passwordSignIn, ISignOutClient? signOut, string? sessionKey, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(coordinator);
         _coordinator = coordinator;
         _passwordSignIn = passwordSignIn;
         _signOut = signOut;
         SessionKey = sessionKey ?? Internal.RefreshDefaults.SessionKey;
-        _logger = SessionKeyLogging.Protect(logger);
+        _logger = logger;
     }
 
     /// <summary>Raised after a rotated session was stored (for any key).</summary>
