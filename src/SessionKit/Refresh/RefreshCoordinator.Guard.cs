@@ -13,6 +13,7 @@ public sealed partial class RefreshCoordinator
     // When the next sweep is due: once the table outgrows this size, or once a window has passed since the last sweep.
     private int _recentSweepSize = RecentSweepThreshold;
     private long _recentSweptAt;
+    private int _recentSweeping;
 
     /// <summary>
     /// The storm guard: a session obtained by a refresh moments ago is not refreshed again while its access token is valid.
@@ -72,28 +73,47 @@ public sealed partial class RefreshCoordinator
     private void RememberObtained(string sessionKey, Session session)
     {
         _recent[sessionKey] = (session, _timeProvider.GetTimestamp());
-        var count = _recent.Count;
-        if (count <= RecentSweepThreshold
-            || (count <= Volatile.Read(ref _recentSweepSize) && _timeProvider.GetElapsedTime(Interlocked.Read(ref _recentSweptAt)) < _options.MinimumRefreshInterval))
+
+        // Entries older than the longest window hold nothing back any more. Many keys refreshed within one window (a server
+        // acting for many users) would make a sweep at every refresh cost O(keys): the next one waits until the table doubled
+        // or a window has passed, so sweeps cost O(1) per refresh on average and stale entries go at the next refresh after a
+        // window. One sweep at a time: refreshes that finish together must not each sweep the same table.
+        if (!SweepDue() || Interlocked.CompareExchange(ref _recentSweeping, 1, 0) != 0)
         {
             return;
         }
 
-        // Entries older than the longest window hold nothing back any more. Many keys refreshed within one window (a server
-        // acting for many users) would make a sweep at every refresh cost O(keys): the next one waits until the table doubled
-        // or a window has passed, so sweeps cost O(1) per refresh on average and stale entries go at the next refresh after a window.
-        Interlocked.Exchange(ref _recentSweptAt, _timeProvider.GetTimestamp());
-        var scanned = 0L;
-        foreach (var entry in _recent)
+        try
         {
-            scanned++;
-            if (_timeProvider.GetElapsedTime(entry.Value.ObtainedAt) >= _options.MinimumRefreshInterval)
+            if (!SweepDue())
             {
-                _recent.TryRemove(entry);
+                return;
             }
-        }
 
-        Interlocked.Add(ref _recentScanned, scanned);
-        Volatile.Write(ref _recentSweepSize, Math.Max(RecentSweepThreshold, 2 * _recent.Count));
+            Interlocked.Exchange(ref _recentSweptAt, _timeProvider.GetTimestamp());
+            var scanned = 0L;
+            foreach (var entry in _recent)
+            {
+                scanned++;
+                if (_timeProvider.GetElapsedTime(entry.Value.ObtainedAt) >= _options.MinimumRefreshInterval)
+                {
+                    _recent.TryRemove(entry);
+                }
+            }
+
+            Interlocked.Add(ref _recentScanned, scanned);
+            Volatile.Write(ref _recentSweepSize, Math.Max(RecentSweepThreshold, 2 * _recent.Count));
+        }
+        finally
+        {
+            Volatile.Write(ref _recentSweeping, 0);
+        }
+    }
+
+    private bool SweepDue()
+    {
+        var count = _recent.Count;
+        return count > RecentSweepThreshold
+            && (count > Volatile.Read(ref _recentSweepSize) || _timeProvider.GetElapsedTime(Interlocked.Read(ref _recentSweptAt)) >= _options.MinimumRefreshInterval);
     }
 }
